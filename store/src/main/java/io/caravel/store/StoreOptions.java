@@ -1,0 +1,44 @@
+package io.caravel.store;
+
+/**
+ * The store's limits and tuning. Every limit is enforced by every implementation and documented in
+ * {@code docs/store.md}.
+ *
+ * @param maxTxnOps the most ops one txn branch may hold (etcd's {@code --max-txn-ops}, default 128)
+ * @param compactionBatchSize the most history entries one {@link MvccStore#compactStep} call removes
+ *                            (etcd's compaction batch limit, default 1,000)
+ * @param blockCacheBytes RocksDB's block cache size (default 64 MiB); ignored by the in-memory model
+ */
+public record StoreOptions(int maxTxnOps, int compactionBatchSize, long blockCacheBytes) {
+    public static final int DEFAULT_MAX_TXN_OPS = 128;
+    public static final int DEFAULT_COMPACTION_BATCH_SIZE = 1_000;
+    public static final long DEFAULT_BLOCK_CACHE_BYTES = 64L << 20;
+
+    public StoreOptions {
+        if (maxTxnOps < 1) {
+            throw new IllegalArgumentException("maxTxnOps must be >= 1: " + maxTxnOps);
+        }
+        if (compactionBatchSize < 1) {
+            throw new IllegalArgumentException("compactionBatchSize must be >= 1: " + compactionBatchSize);
+        }
+        if (blockCacheBytes < 0) {
+            throw new IllegalArgumentException("blockCacheBytes must be >= 0: " + blockCacheBytes);
+        }
+    }
+
+    public static StoreOptions defaults() {
+        return new StoreOptions(DEFAULT_MAX_TXN_OPS, DEFAULT_COMPACTION_BATCH_SIZE, DEFAULT_BLOCK_CACHE_BYTES);
+    }
+
+    public StoreOptions withMaxTxnOps(int v) {
+        return new StoreOptions(v, compactionBatchSize, blockCacheBytes);
+    }
+
+    public StoreOptions withCompactionBatchSize(int v) {
+        return new StoreOptions(maxTxnOps, v, blockCacheBytes);
+    }
+
+    public StoreOptions withBlockCacheBytes(long v) {
+        return new StoreOptions(maxTxnOps, compactionBatchSize, v);
+    }
+}

@@ -1,0 +1,91 @@
+package io.caravel.store.rocks;
+
+import io.caravel.store.KeyValue;
+import io.caravel.store.RangeRequest;
+import io.caravel.store.RangeRequest.SortOrder;
+import io.caravel.store.RangeResult;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * etcd's post-processing of a range ({@code server/etcdserver/txn/range.go}): revision filters, sort,
+ * limit with {@code more}, keys-only. Stateless.
+ */
+final class RangeShaping {
+    private RangeShaping() {
+    }
+
+    /**
+     * How many kvs the scan must fetch: all of them when the result is sorted or filtered (the limit
+     * applies afterwards), else one more than the limit so that {@code more} can be told.
+     */
+    static long fetchLimit(RangeRequest r) {
+        if (r.limit() <= 0 || r.sortOrder() != SortOrder.NONE || r.hasRevisionFilters()) {
+            return 0;
+        }
+        return r.limit() + 1;
+    }
+
+    static RangeResult shape(RangeRequest r, StoreReader.Scan scan, long headerRevision) {
+        if (r.countOnly()) {
+            return new RangeResult(List.of(), false, scan.count(), headerRevision);
+        }
+        List<KeyValue> kvs = scan.kvs();
+        if (r.hasRevisionFilters()) {
+            List<KeyValue> kept = new ArrayList<>(kvs.size());
+            for (KeyValue kv : kvs) {
+                if (r.maxModRevision() != 0 && kv.modRevision() > r.maxModRevision()) {
+                    continue;
+                }
+                if (r.minModRevision() != 0 && kv.modRevision() < r.minModRevision()) {
+                    continue;
+                }
+                if (r.maxCreateRevision() != 0 && kv.createRevision() > r.maxCreateRevision()) {
+                    continue;
+                }
+                if (r.minCreateRevision() != 0 && kv.createRevision() < r.minCreateRevision()) {
+                    continue;
+                }
+                kept.add(kv);
+            }
+            kvs = kept;
+        }
+        SortOrder order = r.sortOrder();
+        if (r.sortTarget() != RangeRequest.SortTarget.KEY && order == SortOrder.NONE) {
+            order = SortOrder.ASCEND;
+        } else if (r.sortTarget() == RangeRequest.SortTarget.KEY && order == SortOrder.ASCEND) {
+            order = SortOrder.NONE; // the scan is already in ascending key order
+        }
+        if (order != SortOrder.NONE) {
+            Comparator<KeyValue> c = comparator(r.sortTarget());
+            // Stable, with key order breaking ties, so every replica returns the same order.
+            kvs = new ArrayList<>(kvs);
+            kvs.sort(order == SortOrder.DESCEND ? c.reversed() : c);
+        }
+        boolean more = false;
+        if (r.limit() > 0 && kvs.size() > r.limit()) {
+            kvs = kvs.subList(0, (int) r.limit());
+            more = true;
+        }
+        if (r.keysOnly()) {
+            List<KeyValue> stripped = new ArrayList<>(kvs.size());
+            for (KeyValue kv : kvs) {
+                stripped.add(kv.withoutValue());
+            }
+            kvs = stripped;
+        }
+        return new RangeResult(kvs, more, scan.count(), headerRevision);
+    }
+
+    private static Comparator<KeyValue> comparator(RangeRequest.SortTarget target) {
+        Comparator<KeyValue> byKey = Comparator.comparing(KeyValue::key);
+        return switch (target) {
+            case KEY -> byKey;
+            case VERSION -> Comparator.comparingLong(KeyValue::version).thenComparing(byKey);
+            case CREATE -> Comparator.comparingLong(KeyValue::createRevision).thenComparing(byKey);
+            case MOD -> Comparator.comparingLong(KeyValue::modRevision).thenComparing(byKey);
+            case VALUE -> Comparator.comparing(KeyValue::value).thenComparing(byKey);
+        };
+    }
+}

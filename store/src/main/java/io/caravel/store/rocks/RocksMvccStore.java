@@ -1,0 +1,696 @@
+package io.caravel.store.rocks;
+
+import io.caravel.store.ApplyResult;
+import io.caravel.store.Bytes;
+import io.caravel.store.CommitListener;
+import io.caravel.store.EventBatch;
+import io.caravel.store.HashKvDigest;
+import io.caravel.store.HashResult;
+import io.caravel.store.KeyValue;
+import io.caravel.store.KvError;
+import io.caravel.store.Lease;
+import io.caravel.store.LogPosition;
+import io.caravel.store.Mutation;
+import io.caravel.store.MutationResult;
+import io.caravel.store.MvccStore;
+import io.caravel.store.RangeRequest;
+import io.caravel.store.RangeResult;
+import io.caravel.store.RequestValidator;
+import io.caravel.store.StoreOptions;
+import io.caravel.store.TxnRequest;
+import io.caravel.store.TxnResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.stream.Stream;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.Checkpoint;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompressionType;
+import org.rocksdb.DBOptions;
+import org.rocksdb.FlushOptions;
+import org.rocksdb.LRUCache;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Snapshot;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteBatchWithIndex;
+import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link MvccStore} on RocksDB. The layout is in {@link Layout} and {@code docs/store.md}.
+ *
+ * <p>Opening reads a handful of meta keys and builds no in-memory index, so it takes the same time at
+ * 1,000 keys as at 1,000,000. Each {@link #applyAll} is one atomic RocksDB write of the data and the
+ * applied position, written to RocksDB's WAL without fsync: the Raft log is the durable record, and a
+ * store that loses its unsynced tail on power loss reports an older applied position, from which the
+ * log is replayed. A process crash loses nothing.
+ *
+ * <p>Reads take a RocksDB snapshot together with the revision it corresponds to, under a lock the
+ * writer holds only while it writes a batch and publishes its new revision; so a read never sees half
+ * a batch and its revision always matches its data.
+ */
+public final class RocksMvccStore implements MvccStore {
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(RocksMvccStore.class);
+
+    /** Applied position, revision and compact revision, published together after each batch. */
+    private record State(LogPosition applied, long revision, long compactRevision) {
+    }
+
+    private final Path directory;
+    private final StoreOptions options;
+    private final RequestValidator validator;
+    private final RocksDB db;
+    private final DBOptions dbOptions;
+    private final List<ColumnFamilyOptions> cfOptions;
+    private final LRUCache blockCache;
+    private final List<ColumnFamilyHandle> handleList;
+    private final Handles cf;
+    private final WriteOptions writeOptions;
+    private final ReadOptions plainRead;
+    private final List<CommitListener> listeners = new CopyOnWriteArrayList<>();
+
+    /** Held (shared) by every operation for its whole length, (exclusive) by close. */
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    /** Held (exclusive) by the writer while it writes a batch and publishes {@link #state}. */
+    private final ReentrantReadWriteLock publish = new ReentrantReadWriteLock();
+    private final Object compactionMonitor = new Object();
+    private volatile State state;
+    private boolean closed;
+
+    private RocksMvccStore(Path directory, StoreOptions options, RocksDB db, DBOptions dbOptions,
+                           List<ColumnFamilyOptions> cfOptions, LRUCache blockCache, List<ColumnFamilyHandle> handles) {
+        this.directory = directory;
+        this.options = options;
+        this.validator = new RequestValidator(options);
+        this.db = db;
+        this.dbOptions = dbOptions;
+        this.cfOptions = cfOptions;
+        this.blockCache = blockCache;
+        this.handleList = handles;
+        this.cf = new Handles(handles.get(0), handles.get(1), handles.get(2), handles.get(3), handles.get(4), handles.get(5));
+        this.writeOptions = new WriteOptions().setSync(false);
+        this.plainRead = new ReadOptions();
+    }
+
+    /**
+     * Opens the store in {@code directory}, creating an empty one when the directory holds none.
+     *
+     * @throws StorageException when the directory holds something that is not a readable Caravel store
+     */
+    public static RocksMvccStore open(Path directory, StoreOptions options) {
+        Objects.requireNonNull(directory, "directory == null");
+        Objects.requireNonNull(options, "options == null");
+        long started = System.nanoTime();
+        boolean fresh = !Files.exists(directory.resolve("CURRENT"));
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create store directory " + directory, e);
+        }
+        LRUCache cache = new LRUCache(Math.max(options.blockCacheBytes(), 1 << 20));
+        DBOptions dbOptions = new DBOptions()
+                .setCreateIfMissing(fresh)
+                .setCreateMissingColumnFamilies(fresh)
+                .setParanoidChecks(true)
+                .setAtomicFlush(true)
+                .setMaxBackgroundJobs(2)
+                .setKeepLogFileNum(5);
+        List<String> names = List.of(new String(RocksDB.DEFAULT_COLUMN_FAMILY), Layout.CF_LATEST, Layout.CF_HISTORY,
+                Layout.CF_KEY_INDEX, Layout.CF_LEASE, Layout.CF_LEASE_KEY);
+        List<ColumnFamilyOptions> cfOptions = new ArrayList<>();
+        List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+        for (String name : names) {
+            BlockBasedTableConfig table = new BlockBasedTableConfig().setBlockCache(cache);
+            if (name.equals(Layout.CF_LATEST) || name.equals(Layout.CF_LEASE)) {
+                table.setFilterPolicy(new BloomFilter(10, false));
+            }
+            ColumnFamilyOptions o = new ColumnFamilyOptions()
+                    .setTableFormatConfig(table)
+                    .setCompressionType(CompressionType.LZ4_COMPRESSION);
+            cfOptions.add(o);
+            descriptors.add(new ColumnFamilyDescriptor(name.getBytes(java.nio.charset.StandardCharsets.US_ASCII), o));
+        }
+        List<ColumnFamilyHandle> handles = new ArrayList<>();
+        RocksDB db;
+        try {
+            db = RocksDB.open(dbOptions, directory.toString(), descriptors, handles);
+        } catch (RocksDBException e) {
+            cfOptions.forEach(ColumnFamilyOptions::close);
+            dbOptions.close();
+            cache.close();
+            throw new StorageException("cannot open store in " + directory + ": " + e.getMessage(), e);
+        }
+        RocksMvccStore store = new RocksMvccStore(directory, options, db, dbOptions, cfOptions, cache, handles);
+        try {
+            store.state = store.loadState(fresh);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        State s = store.state;
+        log.info("opened store {} in {} ms: applied {} revision {} compact revision {}", directory,
+                (System.nanoTime() - started) / 1_000_000, s.applied(), s.revision(), s.compactRevision());
+        return store;
+    }
+
+    /**
+     * Makes {@code dataDirectory} a copy of the checkpoint in {@code checkpointDirectory} (written by
+     * {@link #checkpoint}), ready to be opened. {@code dataDirectory} must not exist or be empty.
+     */
+    public static void restoreCheckpoint(Path checkpointDirectory, Path dataDirectory) {
+        try {
+            if (Files.exists(dataDirectory)) {
+                try (Stream<Path> s = Files.list(dataDirectory)) {
+                    if (s.findAny().isPresent()) {
+                        throw new IllegalArgumentException("restore target is not empty: " + dataDirectory);
+                    }
+                }
+            }
+            Files.createDirectories(dataDirectory);
+            try (Stream<Path> files = Files.list(checkpointDirectory)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    Files.copy(f, dataDirectory.resolve(f.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot restore checkpoint " + checkpointDirectory + " into " + dataDirectory, e);
+        }
+    }
+
+    private State loadState(boolean fresh) {
+        try {
+            byte[] format = db.get(cf.meta(), Layout.META_FORMAT);
+            if (format == null) {
+                if (!fresh) {
+                    throw new StorageException("not a Caravel store (no format marker): " + directory);
+                }
+                try (WriteBatch b = new WriteBatch(); WriteOptions syncWrite = new WriteOptions().setSync(true)) {
+                    b.put(cf.meta(), Layout.META_FORMAT, Layout.FORMAT_V1);
+                    b.put(cf.meta(), Layout.META_APPLIED, Layout.position(LogPosition.NONE));
+                    b.put(cf.meta(), Layout.META_REVISION, Layout.longBytes(1));
+                    b.put(cf.meta(), Layout.META_COMPACT, Layout.longBytes(0));
+                    db.write(syncWrite, b);
+                }
+                return new State(LogPosition.NONE, 1, 0);
+            }
+            if (!Arrays.equals(format, Layout.FORMAT_V1)) {
+                throw new StorageException("unsupported store format '" + new String(format, java.nio.charset.StandardCharsets.US_ASCII)
+                        + "' in " + directory);
+            }
+            byte[] applied = db.get(cf.meta(), Layout.META_APPLIED);
+            byte[] revision = db.get(cf.meta(), Layout.META_REVISION);
+            byte[] compact = db.get(cf.meta(), Layout.META_COMPACT);
+            if (applied == null || applied.length != 16 || revision == null || revision.length != 8
+                    || compact == null || compact.length != 8) {
+                throw new StorageException("store meta data is missing or corrupt in " + directory);
+            }
+            State s = new State(Layout.position(applied), Layout.readLong(revision, 0), Layout.readLong(compact, 0));
+            if (s.revision() < 1 || s.compactRevision() < 0 || s.compactRevision() > s.revision()) {
+                throw new StorageException("store meta data is inconsistent in " + directory + ": " + s);
+            }
+            return s;
+        } catch (RocksDBException e) {
+            throw new StorageException("cannot read store meta data in " + directory, e);
+        }
+    }
+
+    // ---- state --------------------------------------------------------------------------------
+
+    @Override
+    public LogPosition appliedPosition() {
+        return state.applied();
+    }
+
+    @Override
+    public long currentRevision() {
+        return state.revision();
+    }
+
+    @Override
+    public long compactRevision() {
+        return state.compactRevision();
+    }
+
+    @Override
+    public StoreOptions options() {
+        return options;
+    }
+
+    // ---- reads ------------------------------------------------------------------------------
+
+    /** A consistent read: a snapshot and the state it corresponds to. */
+    private final class ReadContext implements AutoCloseable {
+        final State state;
+        final Snapshot snapshot;
+        final ReadOptions readOptions;
+        final StoreReader reader;
+
+        ReadContext() {
+            publish.readLock().lock();
+            try {
+                this.snapshot = db.getSnapshot();
+                this.state = RocksMvccStore.this.state;
+            } finally {
+                publish.readLock().unlock();
+            }
+            this.readOptions = new ReadOptions().setSnapshot(snapshot);
+            this.reader = new StoreReader(Source.of(db, readOptions), cf, state.revision());
+        }
+
+        @Override
+        public void close() {
+            readOptions.close();
+            db.releaseSnapshot(snapshot);
+        }
+    }
+
+    private void enter() {
+        lifecycle.readLock().lock();
+        if (closed) {
+            lifecycle.readLock().unlock();
+            throw new IllegalStateException("store is closed: " + directory);
+        }
+    }
+
+    private void exit() {
+        lifecycle.readLock().unlock();
+    }
+
+    @Override
+    public RangeResult range(RangeRequest request) {
+        validator.validateRange(request);
+        enter();
+        try {
+            if (request.rangeEnd().isEmpty() && request.revision() <= 0) {
+                return pointRead(request);
+            }
+            try (ReadContext rc = new ReadContext()) {
+                return range(rc.reader, rc.state, request);
+            }
+        } finally {
+            exit();
+        }
+    }
+
+    /** A read of one key at the current revision: one get, consistent with the state under the publish lock. */
+    private RangeResult pointRead(RangeRequest request) {
+        byte[] v;
+        State s;
+        publish.readLock().lock();
+        try {
+            v = db.get(cf.latest(), plainRead, request.key().unsafeArray());
+            s = state;
+        } catch (RocksDBException e) {
+            throw new StorageException("read failed", e);
+        } finally {
+            publish.readLock().unlock();
+        }
+        List<KeyValue> kvs = v == null ? List.of() : List.of(Layout.latestKv(request.key(), v));
+        return RangeShaping.shape(request, new StoreReader.Scan(kvs, kvs.size()), s.revision());
+    }
+
+    private static RangeResult range(StoreReader reader, State s, RangeRequest r) {
+        long rev = r.revision() <= 0 ? s.revision() : r.revision();
+        checkReadRevision(rev, s);
+        StoreReader.Scan scan = reader.scan(r.keyRange(), rev, RangeShaping.fetchLimit(r), r.countOnly());
+        return RangeShaping.shape(r, scan, s.revision());
+    }
+
+    private static void checkReadRevision(long rev, State s) {
+        if (rev > s.revision()) {
+            throw KvError.FUTURE_REVISION.exception();
+        }
+        if (rev < s.compactRevision()) {
+            throw KvError.COMPACTED.exception();
+        }
+    }
+
+    @Override
+    public TxnResult readTxn(TxnRequest request) {
+        if (!request.isReadOnly()) {
+            throw new IllegalArgumentException("readTxn takes read-only txns; this one writes");
+        }
+        validator.validateTxn(request);
+        enter();
+        try (ReadContext rc = new ReadContext();
+             WriteBatchWithIndex scratch = new WriteBatchWithIndex(true)) {
+            // A read-only txn runs through the apply logic against an empty batch that is never written.
+            StoreReader reader = new StoreReader(Source.of(db, rc.readOptions, scratch), cf, rc.state.revision());
+            BatchApplier applier = new BatchApplier(scratch, cf, reader, validator, rc.state.revision(), rc.state.compactRevision());
+            ApplyResult r = applier.apply(rc.state.applied(), request);
+            return r.resultAs(TxnResult.class);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public EventBatch events(long fromRevision, long toRevision, int maxEvents, boolean withPrevKv) {
+        if (maxEvents < 1) {
+            throw new IllegalArgumentException("maxEvents must be >= 1: " + maxEvents);
+        }
+        enter();
+        try (ReadContext rc = new ReadContext()) {
+            if (fromRevision < rc.state.compactRevision()) {
+                throw KvError.COMPACTED.exception();
+            }
+            long to = Math.min(toRevision, rc.state.revision());
+            long[] next = new long[1];
+            var events = rc.reader.events(Math.max(fromRevision, 1), to, maxEvents, withPrevKv, rc.state.compactRevision(), next);
+            return new EventBatch(events, Math.max(next[0], fromRevision), rc.state.revision());
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public Optional<Lease> lease(long id) {
+        enter();
+        try (ReadContext rc = new ReadContext()) {
+            return Optional.ofNullable(rc.reader.lease(id));
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public List<Lease> leases() {
+        enter();
+        try (ReadContext rc = new ReadContext()) {
+            return rc.reader.leases();
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public List<Bytes> leaseKeys(long id) {
+        enter();
+        try (ReadContext rc = new ReadContext()) {
+            return rc.reader.leaseKeys(id);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public HashResult hashKv(long revision) {
+        enter();
+        try (ReadContext rc = new ReadContext()) {
+            long rev = revision <= 0 ? rc.state.revision() : revision;
+            checkReadRevision(rev, rc.state);
+            long compact = rc.state.compactRevision();
+            HashKvDigest digest = new HashKvDigest();
+            try (RocksIterator it = db.newIterator(cf.history(), rc.readOptions)) {
+                for (it.seekToFirst(); it.isValid(); it.next()) {
+                    byte[] k = it.key();
+                    long main = Layout.revMain(k);
+                    if (main > rev) {
+                        break;
+                    }
+                    Layout.HistoryRecord r = Layout.historyRecord(k, it.value());
+                    if (main <= compact && !retainedAtOrBelowCompact(rc.reader, r, compact)) {
+                        continue; // compacted, not yet physically removed
+                    }
+                    digest.add(main, r.sub(), r.kv(), r.tombstone());
+                }
+                StoreReader.checkIterator(it);
+            }
+            return new HashResult(digest.value(), compact, rev);
+        } finally {
+            exit();
+        }
+    }
+
+    /** A change at or below the compact revision is retained iff it is its key's newest there and a put, or a delete exactly at it. */
+    private static boolean retainedAtOrBelowCompact(StoreReader reader, Layout.HistoryRecord r, long compact) {
+        StoreReader.IndexEntry newest = reader.newestAtOrBelow(r.kv().key(), compact);
+        if (newest == null || newest.main() != r.main() || newest.sub() != r.sub()) {
+            return false;
+        }
+        return !r.tombstone() || r.main() == compact;
+    }
+
+    // ---- writes -----------------------------------------------------------------------------
+
+    @Override
+    public List<ApplyResult> applyAll(LogPosition position, List<Mutation> mutations) {
+        Objects.requireNonNull(position, "position == null");
+        Objects.requireNonNull(mutations, "mutations == null");
+        enter();
+        try {
+            State before = state;
+            if (position.isAtOrBelow(before.applied())) {
+                List<ApplyResult> skipped = new ArrayList<>(mutations.size());
+                for (int i = 0; i < mutations.size(); i++) {
+                    skipped.add(new ApplyResult(position, before.revision(), new MutationResult.AlreadyApplied(), List.of()));
+                }
+                return skipped;
+            }
+            List<ApplyResult> results = new ArrayList<>(mutations.size());
+            State after;
+            try (WriteBatchWithIndex batch = new WriteBatchWithIndex(true)) {
+                StoreReader reader = new StoreReader(Source.of(db, plainRead, batch), cf, before.revision());
+                BatchApplier applier = new BatchApplier(batch, cf, reader, validator, before.revision(), before.compactRevision());
+                for (Mutation m : mutations) {
+                    results.add(applier.apply(position, m));
+                }
+                batch.put(cf.meta(), Layout.META_APPLIED, Layout.position(position));
+                if (applier.revision() != before.revision()) {
+                    batch.put(cf.meta(), Layout.META_REVISION, Layout.longBytes(applier.revision()));
+                }
+                if (applier.compactChanged()) {
+                    batch.put(cf.meta(), Layout.META_COMPACT, Layout.longBytes(applier.compactRevision()));
+                }
+                after = new State(position, applier.revision(), applier.compactRevision());
+                publish.writeLock().lock();
+                try {
+                    db.write(writeOptions, batch);
+                    state = after;
+                } finally {
+                    publish.writeLock().unlock();
+                }
+            } catch (RocksDBException e) {
+                throw new StorageException("applying entry " + position + " failed", e);
+            }
+            for (CommitListener l : listeners) {
+                l.committed(results);
+            }
+            return results;
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public void addCommitListener(CommitListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener == null"));
+    }
+
+    /**
+     * Removes compacted history in (revision) order from a persisted cursor. An entry at or below the
+     * compact revision C goes when a newer change of its key exists at or below C; the newest one goes
+     * too when it is a delete older than C. Entries at C stay under the cursor's reach so that the next
+     * compaction looks at them again; older leftovers of a key are removed when its newest change is
+     * looked at.
+     */
+    @Override
+    public boolean compactStep() {
+        enter();
+        try {
+            synchronized (compactionMonitor) {
+                return compactStepLocked();
+            }
+        } finally {
+            exit();
+        }
+    }
+
+    private boolean compactStepLocked() {
+        try (ReadContext rc = new ReadContext(); WriteBatch batch = new WriteBatch()) {
+            long compact = rc.state.compactRevision();
+            if (compact == 0) {
+                return false;
+            }
+            // The cursor is (the compact revision it was made under, the last history key examined).
+            // Changes made exactly at that compact revision must be looked at again under a later one
+            // (a delete at C is retained, and is compacted away only below a later C), so a newer
+            // compaction rewinds to the start of that revision.
+            byte[] cursor = db.get(cf.meta(), rc.readOptions, Layout.META_COMPACT_CURSOR);
+            byte[] start = Layout.revKey(0, 0);
+            byte[] skip = null;
+            if (cursor != null) {
+                long cursorCompact = Layout.readLong(cursor, 0);
+                byte[] lastKey = Arrays.copyOfRange(cursor, 8, 24);
+                byte[] rewind = Layout.revKey(cursorCompact, 0);
+                if (cursorCompact < compact && Arrays.compareUnsigned(rewind, lastKey) <= 0) {
+                    start = rewind;
+                } else {
+                    start = lastKey;
+                    skip = lastKey;
+                }
+            }
+            int examined = 0;
+            byte[] last = null;
+            boolean more = false;
+            try (RocksIterator it = db.newIterator(cf.history(), rc.readOptions)) {
+                for (it.seek(start); it.isValid(); it.next()) {
+                    byte[] k = it.key();
+                    if (skip != null && Arrays.equals(k, skip)) {
+                        continue; // examined by the previous step
+                    }
+                    if (Layout.revMain(k) > compact) {
+                        break;
+                    }
+                    if (examined == options.compactionBatchSize()) {
+                        more = true;
+                        break;
+                    }
+                    examined++;
+                    compactEntry(rc, batch, Layout.historyRecord(k, it.value()), compact);
+                    last = k;
+                }
+                StoreReader.checkIterator(it);
+            }
+            if (last != null) {
+                byte[] c = new byte[24];
+                System.arraycopy(Layout.longBytes(compact), 0, c, 0, 8);
+                System.arraycopy(last, 0, c, 8, 16);
+                batch.put(cf.meta(), Layout.META_COMPACT_CURSOR, c);
+                db.write(writeOptions, batch);
+            }
+            return more;
+        } catch (RocksDBException e) {
+            throw new StorageException("compaction step failed", e);
+        }
+    }
+
+    private void compactEntry(ReadContext rc, WriteBatch batch, Layout.HistoryRecord r, long compact)
+            throws RocksDBException {
+        Bytes key = r.kv().key();
+        StoreReader.IndexEntry newest = rc.reader.newestAtOrBelow(key, compact);
+        boolean isNewest = newest != null && newest.main() == r.main() && newest.sub() == r.sub();
+        if (!isNewest) {
+            removeHistory(batch, key, r.main(), r.sub());
+            return;
+        }
+        // Leftovers of earlier compactions: every older change of the key is superseded by this one.
+        try (RocksIterator idx = db.newIterator(cf.keyIndex(), rc.readOptions)) {
+            byte[] prefix = Layout.indexPrefix(key);
+            for (idx.seek(Layout.indexKey(key, r.main() - 1)); idx.isValid() && Layout.hasPrefix(idx.key(), prefix); idx.next()) {
+                removeHistory(batch, key, Layout.indexMain(idx.key()), Layout.indexSub(idx.value()));
+            }
+            StoreReader.checkIterator(idx);
+        }
+        if (r.tombstone() && r.main() < compact) {
+            removeHistory(batch, key, r.main(), r.sub());
+        }
+    }
+
+    private void removeHistory(WriteBatch batch, Bytes key, long main, long sub) throws RocksDBException {
+        batch.delete(cf.history(), Layout.revKey(main, sub));
+        batch.delete(cf.keyIndex(), Layout.indexKey(key, main));
+    }
+
+    // ---- maintenance --------------------------------------------------------------------------
+
+    @Override
+    public void checkpoint(Path target) {
+        Objects.requireNonNull(target, "target == null");
+        enter();
+        try (Checkpoint cp = Checkpoint.create(db)) {
+            cp.createCheckpoint(target.toString());
+        } catch (RocksDBException e) {
+            throw new StorageException("checkpoint to " + target + " failed: " + e.getMessage(), e);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public long sizeBytes() {
+        enter();
+        try {
+            long total = 0;
+            for (ColumnFamilyHandle h : handleList) {
+                total += db.getLongProperty(h, "rocksdb.total-sst-files-size");
+                total += db.getLongProperty(h, "rocksdb.cur-size-all-mem-tables");
+            }
+            return total;
+        } catch (RocksDBException e) {
+            throw new StorageException("size query failed", e);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public void defragment() {
+        enter();
+        try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+            db.flush(flush, handleList);
+            for (ColumnFamilyHandle h : handleList) {
+                db.compactRange(h);
+            }
+        } catch (RocksDBException e) {
+            throw new StorageException("defragment failed", e);
+        } finally {
+            exit();
+        }
+    }
+
+    /** Flushes memtables to SST files (used before measuring open time and by tests). */
+    void flush() {
+        enter();
+        try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+            db.flush(flush, handleList);
+        } catch (RocksDBException e) {
+            throw new StorageException("flush failed", e);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public void close() {
+        lifecycle.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            for (ColumnFamilyHandle h : handleList) {
+                h.close();
+            }
+            db.close();
+            writeOptions.close();
+            plainRead.close();
+            dbOptions.close();
+            cfOptions.forEach(ColumnFamilyOptions::close);
+            blockCache.close();
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+}

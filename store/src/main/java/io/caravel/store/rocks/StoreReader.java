@@ -1,0 +1,218 @@
+package io.caravel.store.rocks;
+
+import io.caravel.store.Bytes;
+import io.caravel.store.Event;
+import io.caravel.store.KeyRange;
+import io.caravel.store.KeyValue;
+import io.caravel.store.Lease;
+import java.util.ArrayList;
+import java.util.List;
+import org.rocksdb.RocksIterator;
+
+/**
+ * The read logic of the store over one {@link Source}: the newest version of a key, a version as of a
+ * past revision, range scans and history. Reads at the current revision use the {@code latest} column
+ * family (one get or one sequential scan); reads of the past seek the {@code key_index}. Not
+ * thread-safe.
+ */
+final class StoreReader {
+    private final Source source;
+    private final Handles cf;
+    /** The revision the source is at: reads at or above it use {@code latest}. Advanced by apply. */
+    long currentRevision;
+
+    StoreReader(Source source, Handles cf, long currentRevision) {
+        this.source = source;
+        this.cf = cf;
+        this.currentRevision = currentRevision;
+    }
+
+    /** A scan's result: kvs in key order (at most the fetch limit), and how many keys the range holds. */
+    record Scan(List<KeyValue> kvs, long count) {
+    }
+
+    /** The live version of {@code key}, or null. */
+    KeyValue latest(Bytes key) {
+        byte[] v = source.get(cf.latest(), key.unsafeArray());
+        return v == null ? null : Layout.latestKv(key, v);
+    }
+
+    /** The version of {@code key} as of {@code revision}, or null when it did not exist then. */
+    KeyValue at(Bytes key, long revision) {
+        if (revision >= currentRevision) {
+            return latest(key);
+        }
+        IndexEntry e = newestAtOrBelow(key, revision);
+        return e == null || e.tombstone ? null : historyKv(e.main, e.sub);
+    }
+
+    /** An entry of the key index: the change of a key at (main, sub). */
+    record IndexEntry(long main, long sub, boolean tombstone) {
+    }
+
+    /** The newest change of {@code key} at or below {@code revision}, tombstones included, or null. */
+    IndexEntry newestAtOrBelow(Bytes key, long revision) {
+        byte[] prefix = Layout.indexPrefix(key);
+        try (RocksIterator it = source.iterator(cf.keyIndex())) {
+            it.seek(Layout.indexKey(key, revision));
+            if (!it.isValid()) {
+                checkIterator(it);
+                return null;
+            }
+            byte[] k = it.key();
+            if (!Layout.hasPrefix(k, prefix) || k.length != prefix.length + 8) {
+                return null;
+            }
+            byte[] v = it.value();
+            return new IndexEntry(Layout.indexMain(k), Layout.indexSub(v), Layout.indexTombstone(v));
+        }
+    }
+
+    KeyValue historyKv(long main, long sub) {
+        byte[] revKey = Layout.revKey(main, sub);
+        byte[] v = source.get(cf.history(), revKey);
+        if (v == null) {
+            throw new StorageException("key index points at missing history entry " + main + "." + sub);
+        }
+        return Layout.historyRecord(revKey, v).kv();
+    }
+
+    /**
+     * The keys of {@code range} as of {@code revision}: the first {@code fetchLimit} kvs in key order
+     * (all when 0; none when {@code countOnly}) and the number of keys in the range.
+     */
+    Scan scan(KeyRange range, long revision, long fetchLimit, boolean countOnly) {
+        if (range.isSingleKey()) {
+            KeyValue kv = at(range.key(), revision);
+            if (kv == null) {
+                return new Scan(List.of(), 0);
+            }
+            return new Scan(countOnly ? List.of() : List.of(kv), 1);
+        }
+        if (!range.isUnbounded() && range.key().compareTo(range.rangeEnd()) >= 0) {
+            return new Scan(List.of(), 0);
+        }
+        return revision >= currentRevision ? scanLatest(range, fetchLimit, countOnly) : scanPast(range, revision, fetchLimit, countOnly);
+    }
+
+    private Scan scanLatest(KeyRange range, long fetchLimit, boolean countOnly) {
+        List<KeyValue> kvs = new ArrayList<>();
+        long count = 0;
+        byte[] end = range.isUnbounded() ? null : range.rangeEnd().unsafeArray();
+        try (RocksIterator it = source.iterator(cf.latest())) {
+            for (it.seek(range.key().unsafeArray()); it.isValid(); it.next()) {
+                byte[] k = it.key();
+                if (end != null && java.util.Arrays.compareUnsigned(k, end) >= 0) {
+                    break;
+                }
+                count++;
+                if (!countOnly && (fetchLimit == 0 || kvs.size() < fetchLimit)) {
+                    kvs.add(Layout.latestKv(Bytes.wrap(k), it.value()));
+                }
+            }
+            checkIterator(it);
+        }
+        return new Scan(kvs, count);
+    }
+
+    private Scan scanPast(KeyRange range, long revision, long fetchLimit, boolean countOnly) {
+        List<KeyValue> kvs = new ArrayList<>();
+        long count = 0;
+        try (RocksIterator it = source.iterator(cf.keyIndex())) {
+            it.seek(Layout.indexSeekFrom(range.key()));
+            while (it.isValid()) {
+                Bytes key = Layout.indexUserKey(it.key());
+                if (!range.isUnbounded() && key.compareTo(range.rangeEnd()) >= 0) {
+                    break;
+                }
+                // Newest version of this key at or below the revision.
+                it.seek(Layout.indexKey(key, revision));
+                if (it.isValid()) {
+                    byte[] k = it.key();
+                    if (Layout.indexUserKey(k).equals(key)) {
+                        byte[] v = it.value();
+                        if (!Layout.indexTombstone(v)) {
+                            count++;
+                            if (!countOnly && (fetchLimit == 0 || kvs.size() < fetchLimit)) {
+                                kvs.add(historyKv(Layout.indexMain(k), Layout.indexSub(v)));
+                            }
+                        }
+                    }
+                }
+                it.seek(Layout.indexAfter(key));
+            }
+            checkIterator(it);
+        }
+        return new Scan(kvs, count);
+    }
+
+    /**
+     * Events with main revision in [from, to], in order, stopping after the revision that brings the
+     * list to {@code maxEvents}. Returns the events and, through {@code next[0]}, the first revision not
+     * read.
+     */
+    List<Event> events(long from, long to, int maxEvents, boolean withPrevKv, long compactRevision, long[] next) {
+        List<Event> out = new ArrayList<>();
+        long nextRevision = to + 1;
+        try (RocksIterator it = source.iterator(cf.history())) {
+            for (it.seek(Layout.revKey(from, 0)); it.isValid(); it.next()) {
+                byte[] k = it.key();
+                long main = Layout.revMain(k);
+                if (main > to) {
+                    break;
+                }
+                if (out.size() >= maxEvents && main != out.get(out.size() - 1).revision()) {
+                    nextRevision = main;
+                    break;
+                }
+                Layout.HistoryRecord r = Layout.historyRecord(k, it.value());
+                KeyValue prev = null;
+                // The version before a change at main is retained only if main - 1 is at or above the
+                // compact revision (and the key existed then).
+                if (withPrevKv && main - 1 >= compactRevision) {
+                    prev = at(r.kv().key(), main - 1);
+                }
+                out.add(new Event(r.tombstone() ? Event.Type.DELETE : Event.Type.PUT, r.kv(), prev));
+            }
+            checkIterator(it);
+        }
+        next[0] = nextRevision;
+        return out;
+    }
+
+    Lease lease(long id) {
+        byte[] v = source.get(cf.lease(), Layout.leaseKey(id));
+        return v == null ? null : Layout.lease(id, v);
+    }
+
+    List<Lease> leases() {
+        List<Lease> out = new ArrayList<>();
+        try (RocksIterator it = source.iterator(cf.lease())) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                out.add(Layout.lease(Layout.leaseId(it.key()), it.value()));
+            }
+            checkIterator(it);
+        }
+        return out;
+    }
+
+    List<Bytes> leaseKeys(long id) {
+        List<Bytes> out = new ArrayList<>();
+        byte[] prefix = Layout.leaseKey(id);
+        try (RocksIterator it = source.iterator(cf.leaseKey())) {
+            for (it.seek(prefix); it.isValid() && Layout.hasPrefix(it.key(), prefix); it.next()) {
+                out.add(Layout.leaseKeyEntryKey(it.key()));
+            }
+            checkIterator(it);
+        }
+        return out;
+    }
+
+    static void checkIterator(RocksIterator it) {
+        try {
+            it.status();
+        } catch (org.rocksdb.RocksDBException e) {
+            throw new StorageException("iteration failed", e);
+        }
+    }
+}

@@ -1,0 +1,226 @@
+package io.caravel.jepsen.checker;
+
+import io.caravel.jepsen.history.Operation;
+import io.caravel.jepsen.history.Outcome;
+import io.caravel.jepsen.model.Model;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The Wing–Gong–Lowe search over one partition.
+ *
+ * <p>The partition's history is a doubly linked list of call and return entries in real-time order;
+ * the returns of indeterminate ({@code :info}) operations are placed after everything else, i.e.
+ * at +infinity. The search walks the list from the head. At a call it tries to linearize the
+ * operation next: if the model allows it and the resulting configuration (set of linearized
+ * operations, model state) has not been visited before (Lowe's memo), it records the choice on a
+ * stack, unlinks the call and its return ("lift"), and restarts from the head; otherwise it moves
+ * on to the next entry. Reaching a return means that operation's call was not linearized before
+ * its completion, so the last choice is undone ("unlift") and the walk continues after it; with no
+ * choice left to undo, the partition is not linearizable. The list becoming empty means every
+ * operation was linearized. Reaching the return of an indeterminate operation means only
+ * indeterminate operations are left (all other returns come earlier), and they may all never take
+ * effect: also success.
+ *
+ * <p>A search instance is used once, by one thread.
+ */
+final class WglSearch<S> {
+
+  /** How many loop iterations pass between checks of the stop condition. */
+  private static final int POLL_MASK = (1 << 10) - 1;
+
+  private final Model<S> model;
+  private final List<Operation> ops;
+  private final BooleanSupplier stop;
+
+  /** The outcome of a search: verdict plus its evidence; {@code UNKNOWN} means it was stopped. */
+  record SearchResult(Verdict verdict, String reason, List<Operation> linearization, Counterexample counterexample) {}
+
+  /** A call or return in the linked list. */
+  private static final class Entry {
+    final int id;
+    final Operation op;
+    final boolean call;
+    final boolean unknownReturn;
+    Entry match;
+    Entry prev;
+    Entry next;
+
+    Entry(int id, Operation op, boolean call, boolean unknownReturn) {
+      this.id = id;
+      this.op = op;
+      this.call = call;
+      this.unknownReturn = unknownReturn;
+    }
+  }
+
+  /**
+   * @param model the model
+   * @param ops the partition's operations, each OK or INFO (FAIL removed), with distinct positions
+   * @param stop polled now and then; when it returns true the search gives up with UNKNOWN
+   */
+  WglSearch(Model<S> model, List<Operation> ops, BooleanSupplier stop) {
+    this.model = model;
+    this.ops = ops;
+    this.stop = stop;
+  }
+
+  SearchResult run() {
+    int n = ops.size();
+    Entry head = buildList();
+    long[] zobrist = new long[n];
+    for (int i = 0; i < n; i++) {
+      zobrist[i] = ConfigCache.mix(0x9E3779B97F4A7C15L * (i + 1));
+    }
+    long[] bits = new long[(n + 63) >>> 6];
+    long bitsHash = 0;
+    ConfigCache cache = new ConfigCache();
+    Entry[] stackEntries = new Entry[n];
+    @SuppressWarnings("unchecked")
+    S[] stackStates = (S[]) new Object[n];
+    int depth = 0;
+    S state = model.initialState();
+    Counterexample best = null;
+    int bestDepth = -1;
+    int iterations = 0;
+
+    Entry e = head.next;
+    while (head.next != null) {
+      if ((++iterations & POLL_MASK) == 0 && stop.getAsBoolean()) {
+        return new SearchResult(Verdict.UNKNOWN, "stopped", List.of(), null);
+      }
+      if (e.call) {
+        S next = model.step(state, e.op);
+        if (next != null) {
+          int id = e.id;
+          bits[id >>> 6] |= 1L << id;
+          long hash = bitsHash ^ zobrist[id];
+          if (cache.add(bits, hash, next)) {
+            stackEntries[depth] = e;
+            stackStates[depth] = state;
+            depth++;
+            bitsHash = hash;
+            state = next;
+            lift(e);
+            e = head.next;
+            continue;
+          }
+          bits[id >>> 6] &= ~(1L << id);
+        }
+        e = e.next;
+      } else {
+        if (e.unknownReturn) {
+          break; // only indeterminate operations remain; let them never take effect
+        }
+        if (depth > bestDepth) {
+          bestDepth = depth;
+          best = counterexample(head, e, stackEntries, stackStates, depth, state);
+        }
+        if (depth == 0) {
+          return new SearchResult(Verdict.NOT_LINEARIZABLE, "", List.of(), best);
+        }
+        depth--;
+        Entry undone = stackEntries[depth];
+        state = stackStates[depth];
+        stackEntries[depth] = null;
+        stackStates[depth] = null;
+        bits[undone.id >>> 6] &= ~(1L << undone.id);
+        bitsHash ^= zobrist[undone.id];
+        unlift(undone);
+        e = undone.next;
+      }
+    }
+    List<Operation> linearization = new ArrayList<>(depth);
+    for (int i = 0; i < depth; i++) {
+      linearization.add(stackEntries[i].op);
+    }
+    return new SearchResult(Verdict.LINEARIZABLE, "", linearization, null);
+  }
+
+  /** Builds the call/return list behind a sentinel head; returns the head. */
+  private Entry buildList() {
+    int n = ops.size();
+    Entry[] timed = new Entry[2 * n];
+    List<Entry> unknownReturns = new ArrayList<>();
+    int count = 0;
+    for (int i = 0; i < n; i++) {
+      Operation op = ops.get(i);
+      Entry call = new Entry(i, op, true, false);
+      boolean indeterminate = op.outcome() != Outcome.OK;
+      Entry ret = new Entry(i, op, false, indeterminate);
+      call.match = ret;
+      ret.match = call;
+      timed[count++] = call;
+      if (indeterminate) {
+        unknownReturns.add(ret);
+      } else {
+        timed[count++] = ret;
+      }
+    }
+    Entry[] sorted = Arrays.copyOf(timed, count);
+    Arrays.sort(sorted, Comparator.comparingInt(WglSearch::position));
+    Entry head = new Entry(-1, null, false, false);
+    Entry tail = head;
+    for (Entry x : sorted) {
+      tail.next = x;
+      x.prev = tail;
+      tail = x;
+    }
+    for (Entry x : unknownReturns) {
+      tail.next = x;
+      x.prev = tail;
+      tail = x;
+    }
+    return head;
+  }
+
+  private static int position(Entry e) {
+    return e.call ? e.op.invokePosition() : e.op.completePosition();
+  }
+
+  /** Unlinks a call and its return. */
+  private static void lift(Entry call) {
+    call.prev.next = call.next;
+    if (call.next != null) {
+      call.next.prev = call.prev;
+    }
+    Entry ret = call.match;
+    ret.prev.next = ret.next;
+    if (ret.next != null) {
+      ret.next.prev = ret.prev;
+    }
+  }
+
+  /** Relinks what {@link #lift} unlinked, in reverse order. */
+  private static void unlift(Entry call) {
+    Entry ret = call.match;
+    ret.prev.next = ret;
+    if (ret.next != null) {
+      ret.next.prev = ret;
+    }
+    call.prev.next = call;
+    if (call.next != null) {
+      call.next.prev = call;
+    }
+  }
+
+  private Counterexample counterexample(
+      Entry head, Entry stuck, Entry[] stackEntries, S[] stackStates, int depth, S state) {
+    List<Counterexample.Step> prefix = new ArrayList<>(depth);
+    for (int i = 0; i < depth; i++) {
+      Object after = i + 1 < depth ? stackStates[i + 1] : state;
+      prefix.add(new Counterexample.Step(stackEntries[i].op, after));
+    }
+    List<Operation> illegal = new ArrayList<>();
+    List<Operation> exhausted = new ArrayList<>();
+    for (Entry x = head.next; x != stuck; x = x.next) {
+      if (x.call) {
+        (model.step(state, x.op) == null ? illegal : exhausted).add(x.op);
+      }
+    }
+    return new Counterexample(prefix, state, stuck.op, illegal, exhausted);
+  }
+}

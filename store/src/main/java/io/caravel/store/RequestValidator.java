@@ -118,8 +118,8 @@ public final class RequestValidator {
             }
         }
         Writes level = new Writes(new HashSet<>(), dels);
-        // Children first, so that this level's puts are checked against their deletes too.
-        List<KeyRange> childDels = new ArrayList<>();
+        // Children first, so that this level's puts are checked against their deletes too. As in etcd's
+        // checkIntervals, a nested txn's deletes count for the puts of the nested txns after it.
         for (Op op : ops) {
             if (!(op instanceof TxnRequest nested)) {
                 continue;
@@ -139,10 +139,9 @@ public final class RequestValidator {
                 }
                 level.puts().add(k);
             }
-            childDels.addAll(then.deletes());
-            childDels.addAll(otherwise.deletes());
+            dels.addAll(then.deletes());
+            dels.addAll(otherwise.deletes());
         }
-        dels.addAll(childDels);
         for (Op op : ops) {
             if (op instanceof PutRequest p) {
                 if (level.puts().contains(p.key()) || level.deletes(p.key())) {

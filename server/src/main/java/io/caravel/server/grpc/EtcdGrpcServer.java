@@ -1,0 +1,110 @@
+package io.caravel.server.grpc;
+
+import io.caravel.raft.ReplicatedKv;
+import io.caravel.server.metrics.MetricsInterceptor;
+import io.caravel.server.metrics.RequestMetrics;
+import io.caravel.server.watch.WatchHub;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The etcd v3 gRPC endpoint of one member: KV, Watch, Lease, Cluster, Maintenance and Auth on Netty
+ * (plaintext h2c, as {@code http://} client URLs mean in etcd).
+ *
+ * <p>Transport settings follow etcd's {@code embed/config.go} and {@code v3rpc/grpc.go}: the inbound
+ * message limit is {@code max-request-bytes + 512 KiB} (so a request a little over the limit reaches the
+ * service and gets etcd's "request is too large"); clients may ping every 5 s, also without active calls
+ * (etcdctl pings every 2 s and grpc-go clamps that to 10 s; jetcd's keep-alive likewise), instead of
+ * grpc-java's default of 5 minutes, which would GOAWAY them with {@code too_many_pings}.
+ */
+public final class EtcdGrpcServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EtcdGrpcServer.class);
+    /** etcd's {@code DefaultGRPCKeepAliveMinTime}. */
+    public static final long KEEPALIVE_MIN_TIME_SECONDS = 5;
+    /** etcd's {@code DefaultGRPCKeepAliveInterval} and {@code DefaultGRPCKeepAliveTimeout}. */
+    public static final long KEEPALIVE_TIME_SECONDS = 2 * 60 * 60;
+    public static final long KEEPALIVE_TIMEOUT_SECONDS = 20;
+
+    private final Server server;
+
+    private EtcdGrpcServer(Server server) {
+        this.server = server;
+    }
+
+    /**
+     * Starts serving on {@code addresses} (at least one; port 0 picks a free port).
+     *
+     * @param executor runs service callbacks and the watch streams' deliveries; must not be a gRPC thread pool
+     * @param tempDirectory where snapshots are spooled before they are streamed
+     */
+    public static EtcdGrpcServer start(ReplicatedKv kv, WatchHub hub, List<? extends SocketAddress> addresses,
+                                       ServiceLimits limits, Executor executor, Path tempDirectory,
+                                       RequestMetrics metrics) {
+        Objects.requireNonNull(kv, "kv == null");
+        if (addresses.isEmpty()) {
+            throw new IllegalArgumentException("no address to listen on");
+        }
+        NettyServerBuilder b = NettyServerBuilder.forAddress(addresses.get(0));
+        for (SocketAddress a : addresses.subList(1, addresses.size())) {
+            b.addListenAddress(a);
+        }
+        MetricsInterceptor interceptor = new MetricsInterceptor(metrics);
+        b.maxInboundMessageSize(limits.maxInboundMessageBytes())
+                .permitKeepAliveTime(KEEPALIVE_MIN_TIME_SECONDS, TimeUnit.SECONDS)
+                .permitKeepAliveWithoutCalls(true)
+                .keepAliveTime(KEEPALIVE_TIME_SECONDS, TimeUnit.SECONDS)
+                .keepAliveTimeout(KEEPALIVE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .addService(ServerInterceptors.intercept(new KvService(kv, limits), interceptor))
+                .addService(ServerInterceptors.intercept(new WatchService(kv, hub, executor), interceptor))
+                .addService(ServerInterceptors.intercept(new LeaseService(kv), interceptor))
+                .addService(ServerInterceptors.intercept(new ClusterService(kv), interceptor))
+                .addService(ServerInterceptors.intercept(new MaintenanceService(kv, limits, executor, tempDirectory), interceptor))
+                .addService(ServerInterceptors.intercept(new AuthService(kv), interceptor));
+        try {
+            Server server = b.build().start();
+            LOG.info("serving etcd v3 gRPC on {}", server.getListenSockets());
+            return new EtcdGrpcServer(server);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen for clients on " + addresses + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The port of the first listen address (useful with port 0). */
+    public int port() {
+        return ((InetSocketAddress) server.getListenSockets().get(0)).getPort();
+    }
+
+    /**
+     * Stops accepting calls, gives running calls up to {@code grace} to finish, then cancels the rest.
+     * Blocks for at most about {@code grace} plus one second.
+     */
+    public void close(long graceMillis) {
+        server.shutdown();
+        try {
+            if (!server.awaitTermination(graceMillis, TimeUnit.MILLISECONDS)) {
+                server.shutdownNow();
+                server.awaitTermination(1, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            server.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        close(2_000);
+    }
+}

@@ -1,0 +1,291 @@
+package io.caravel.server.grpc;
+
+import com.google.protobuf.ByteString;
+import io.caravel.raft.Alarm;
+import io.caravel.raft.NodeStatus;
+import io.caravel.raft.ReplicatedKv;
+import io.caravel.server.grpc.pb.AlarmRequest;
+import io.caravel.server.grpc.pb.AlarmResponse;
+import io.caravel.server.grpc.pb.DefragmentRequest;
+import io.caravel.server.grpc.pb.DefragmentResponse;
+import io.caravel.server.grpc.pb.HashKVRequest;
+import io.caravel.server.grpc.pb.HashKVResponse;
+import io.caravel.server.grpc.pb.HashRequest;
+import io.caravel.server.grpc.pb.HashResponse;
+import io.caravel.server.grpc.pb.MaintenanceGrpc;
+import io.caravel.server.grpc.pb.MoveLeaderRequest;
+import io.caravel.server.grpc.pb.MoveLeaderResponse;
+import io.caravel.server.grpc.pb.SnapshotRequest;
+import io.caravel.server.grpc.pb.SnapshotResponse;
+import io.caravel.server.grpc.pb.StatusRequest;
+import io.caravel.server.grpc.pb.StatusResponse;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * etcd's {@code Maintenance} service. Status reports the leader's member id so that etcdctl prints
+ * IS LEADER for the member whose id it is. Snapshot streams a consistent copy of this member's store in
+ * chunks of 32 KiB with {@code remaining_bytes}, honouring gRPC flow control (the copy is spooled to a
+ * temporary file first, so a slow client never holds the store). Thread-safe; file work runs on
+ * {@code ioExecutor}, never on a gRPC thread.
+ */
+public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
+    private static final Logger LOG = LoggerFactory.getLogger(MaintenanceService.class);
+    static final int SNAPSHOT_CHUNK_BYTES = 32 * 1024;
+
+    private final ReplicatedKv kv;
+    private final ServiceLimits limits;
+    private final Executor ioExecutor;
+    private final Path tempDirectory;
+
+    public MaintenanceService(ReplicatedKv kv, ServiceLimits limits, Executor ioExecutor, Path tempDirectory) {
+        this.kv = Objects.requireNonNull(kv, "kv == null");
+        this.limits = Objects.requireNonNull(limits, "limits == null");
+        this.ioExecutor = Objects.requireNonNull(ioExecutor, "ioExecutor == null");
+        this.tempDirectory = Objects.requireNonNull(tempDirectory, "tempDirectory == null");
+    }
+
+    @Override
+    public void status(StatusRequest request, StreamObserver<StatusResponse> observer) {
+        Replies.call(() -> CompletableFuture.completedFuture(kv.status()), observer, this::statusResponse);
+    }
+
+    private StatusResponse statusResponse(NodeStatus s) {
+        return StatusResponse.newBuilder()
+                .setHeader(WireFormat.header(s.header()))
+                .setVersion(s.version())
+                .setDbSize(s.dbSize())
+                .setLeader(s.leaderId())
+                .setRaftIndex(s.raftIndex())
+                .setRaftTerm(s.raftTerm())
+                .setRaftAppliedIndex(s.raftAppliedIndex())
+                .addAllErrors(s.errors())
+                .setDbSizeInUse(s.dbSizeInUse())
+                .setIsLearner(s.learner())
+                .setDbSizeQuota(limits.quotaBackendBytes())
+                .build();
+    }
+
+    @Override
+    public void hash(HashRequest request, StreamObserver<HashResponse> observer) {
+        // etcd hashes its whole bolt file; we hash the key-value history, which replicas share the same way.
+        Replies.call(() -> kv.hashKv(0), observer, h -> HashResponse.newBuilder()
+                .setHeader(WireFormat.header(kv.header(), h.revision()))
+                .setHash((int) h.hash())
+                .build());
+    }
+
+    @Override
+    public void hashKV(HashKVRequest request, StreamObserver<HashKVResponse> observer) {
+        Replies.call(() -> kv.hashKv(request.getRevision()), observer, h -> HashKVResponse.newBuilder()
+                .setHeader(WireFormat.header(kv.header()))
+                .setHash((int) h.hash())
+                .setCompactRevision(h.compactRevision())
+                .setHashRevision(h.revision())
+                .build());
+    }
+
+    @Override
+    public void defragment(DefragmentRequest request, StreamObserver<DefragmentResponse> observer) {
+        Replies.call(kv::defragment, observer,
+                v -> DefragmentResponse.newBuilder().setHeader(WireFormat.header(kv.header())).build());
+    }
+
+    @Override
+    public void alarm(AlarmRequest request, StreamObserver<AlarmResponse> observer) {
+        switch (request.getAction()) {
+            case GET -> Replies.call(() -> CompletableFuture.completedFuture(kv.alarms()), observer, this::alarmResponse);
+            case DEACTIVATE -> Replies.call(() -> {
+                long member = request.getMemberID();
+                Alarm.Type type = WireFormat.alarmType(request.getAlarm());
+                // etcdctl's "alarm disarm" sends one DEACTIVATE per listed alarm, with its member and type.
+                return kv.alarmDisarm(new Alarm(member, type));
+            }, observer, this::alarmResponse);
+            case ACTIVATE -> observer.onError(Status.UNIMPLEMENTED
+                    .withDescription("caravel: alarms are raised by the server only (NOSPACE when the backend quota is exceeded)")
+                    .asRuntimeException());
+            default -> observer.onError(Status.INVALID_ARGUMENT.withDescription("etcdserver: unknown alarm action").asRuntimeException());
+        }
+    }
+
+    private AlarmResponse alarmResponse(List<Alarm> alarms) {
+        AlarmResponse.Builder b = AlarmResponse.newBuilder().setHeader(WireFormat.header(kv.header()));
+        for (Alarm a : alarms) {
+            if (a.type() != Alarm.Type.NONE) {
+                b.addAlarms(WireFormat.alarm(a));
+            }
+        }
+        return b.build();
+    }
+
+    @Override
+    public void moveLeader(MoveLeaderRequest request, StreamObserver<MoveLeaderResponse> observer) {
+        Replies.call(() -> kv.moveLeader(request.getTargetID()), observer,
+                v -> MoveLeaderResponse.newBuilder().setHeader(WireFormat.header(kv.header())).build());
+    }
+
+    @Override
+    public void snapshot(SnapshotRequest request, StreamObserver<SnapshotResponse> responses) {
+        ServerCallStreamObserver<SnapshotResponse> out = (ServerCallStreamObserver<SnapshotResponse>) responses;
+        Path file;
+        OutputStream fileOut;
+        try {
+            Files.createDirectories(tempDirectory);
+            file = Files.createTempFile(tempDirectory, "snapshot-", ".db");
+            fileOut = Files.newOutputStream(file);
+        } catch (IOException e) {
+            out.onError(Status.INTERNAL.withDescription("cannot spool the snapshot: " + e).asRuntimeException());
+            return;
+        }
+        // Flow-control handlers may only be set before this method returns (grpc-java freezes the
+        // observer then), so the sender is wired now and starts once the copy is spooled.
+        SnapshotSender sender = new SnapshotSender(file, out);
+        CompletableFuture<Void> written;
+        try {
+            written = kv.snapshot(fileOut);
+        } catch (RuntimeException e) {
+            written = CompletableFuture.failedFuture(e);
+        }
+        written.whenCompleteAsync((v, error) -> {
+            Throwable failure = error;
+            try {
+                fileOut.close();
+            } catch (IOException e) {
+                failure = failure == null ? e : failure;
+            }
+            if (failure != null) {
+                sender.fail(failure);
+                return;
+            }
+            sender.start();
+        }, ioExecutor);
+    }
+
+    /** Streams a spooled snapshot file when the client is ready for more, then deletes it. */
+    private final class SnapshotSender implements Runnable {
+        private final Path file;
+        private final ServerCallStreamObserver<SnapshotResponse> out;
+        private InputStream in;
+        private long remaining;
+        private boolean finished;
+        private boolean scheduled;
+        private final String version;
+
+        SnapshotSender(Path file, ServerCallStreamObserver<SnapshotResponse> out) {
+            this.file = file;
+            this.out = out;
+            this.version = kv.status().version();
+            out.setOnCancelHandler(() -> finish(null));
+            out.setOnReadyHandler(this::schedule);
+        }
+
+        synchronized void start() {
+            try {
+                remaining = Files.size(file);
+                in = Files.newInputStream(file);
+            } catch (IOException e) {
+                finish(e);
+                return;
+            }
+            schedule();
+        }
+
+        synchronized void fail(Throwable error) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            cleanUp();
+            if (!out.isCancelled()) {
+                out.onError(GrpcErrors.toException(error));
+            }
+        }
+
+        private synchronized void schedule() {
+            if (in != null && !scheduled && !finished) {
+                scheduled = true;
+                ioExecutor.execute(this);
+            }
+        }
+
+        @Override
+        public void run() {
+            synchronized (this) {
+                scheduled = false;
+                if (finished) {
+                    return;
+                }
+                try {
+                    while (out.isReady() && !finished) {
+                        byte[] chunk = in.readNBytes((int) Math.min(SNAPSHOT_CHUNK_BYTES, Math.max(remaining, 1)));
+                        remaining -= chunk.length;
+                        if (chunk.length == 0 || remaining <= 0) {
+                            remaining = Math.max(remaining, 0);
+                            out.onNext(chunk(chunk));
+                            finished = true;
+                            out.onCompleted();
+                            cleanUp();
+                            return;
+                        }
+                        out.onNext(chunk(chunk));
+                    }
+                } catch (IOException | UncheckedIOException | IllegalStateException e) {
+                    finish(e);
+                }
+            }
+        }
+
+        private SnapshotResponse chunk(byte[] chunk) {
+            return SnapshotResponse.newBuilder()
+                    .setHeader(WireFormat.header(kv.header()))
+                    .setRemainingBytes(remaining)
+                    .setBlob(ByteString.copyFrom(chunk))
+                    .setVersion(version)
+                    .build();
+        }
+
+        private synchronized void finish(Exception error) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            cleanUp();
+            if (error != null && !out.isCancelled()) {
+                LOG.warn("snapshot stream failed", error);
+                out.onError(Status.INTERNAL.withDescription("snapshot failed: " + error).asRuntimeException());
+            }
+        }
+
+        private void cleanUp() {
+            try {
+                if (in != null) {
+                    in.close();
+                }
+            } catch (IOException ignored) {
+                // closing a read-only file
+            }
+            deleteQuietly(file);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warn("cannot delete {}", file, e);
+        }
+    }
+}

@@ -210,6 +210,9 @@ public final class InMemoryMvccStore implements MvccStore {
     public synchronized List<Bytes> leaseKeys(long id) {
         ensureOpen();
         List<Bytes> keys = new ArrayList<>();
+        if (!leases.containsKey(id)) {
+            return keys; // also for id 0, which means "no lease"
+        }
         for (KeyValue kv : new Work().attachedTo(id)) {
             keys.add(kv.key());
         }
@@ -313,8 +316,7 @@ public final class InMemoryMvccStore implements MvccStore {
             Work work = new Work();
             MutationResult result;
             if (m instanceof PutRequest p) {
-                // etcd checks a plain put's lease before its ignore_* flags (apply.go Put); a txn checks
-                // them the other way round (checkRequestPut).
+                // etcd checks the lease before the ignore_* flags (txn/put.go checkPut), here and in txns.
                 checkLease(p.lease());
                 work.checkIgnoreFlags(p);
                 result = work.put(p);
@@ -626,8 +628,8 @@ public final class InMemoryMvccStore implements MvccStore {
                 if (op instanceof RangeRequest r) {
                     checkReadRevision(r.revision(), beginRevision);
                 } else if (op instanceof PutRequest p) {
-                    checkIgnoreFlags(p);
                     checkLease(p.lease());
+                    checkIgnoreFlags(p);
                 } else if (op instanceof TxnRequest nested) {
                     plan(nested, path);
                 }

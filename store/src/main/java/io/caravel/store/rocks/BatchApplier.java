@@ -128,11 +128,12 @@ final class BatchApplier {
 
     /** etcd's {@code checkRequestPut}: the state errors of a put, found before anything is written. */
     private void checkPut(PutRequest p) {
-        if ((p.ignoreValue() || p.ignoreLease()) && reader.latest(p.key()) == null) {
-            throw KvError.KEY_NOT_FOUND.exception();
-        }
+        // etcd checks the lease first (txn/put.go checkPut), then the ignore flags.
         if (p.lease() != 0 && reader.lease(p.lease()) == null) {
             throw KvError.LEASE_NOT_FOUND.exception();
+        }
+        if ((p.ignoreValue() || p.ignoreLease()) && reader.latest(p.key()) == null) {
+            throw KvError.KEY_NOT_FOUND.exception();
         }
     }
 

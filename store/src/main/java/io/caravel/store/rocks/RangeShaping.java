@@ -59,7 +59,9 @@ final class RangeShaping {
         }
         if (order != SortOrder.NONE) {
             Comparator<KeyValue> c = comparator(r.sortTarget());
-            // Stable, with key order breaking ties, so every replica returns the same order.
+            // A stable sort of the key-ordered scan: ties keep ascending key order in both directions,
+            // as etcd returns them (Go's sort.Sort is an insertion sort, hence stable, for small
+            // ranges), and every replica returns the same order.
             kvs = new ArrayList<>(kvs);
             kvs.sort(order == SortOrder.DESCEND ? c.reversed() : c);
         }
@@ -78,14 +80,14 @@ final class RangeShaping {
         return new RangeResult(kvs, more, scan.count(), headerRevision);
     }
 
+    /** Compares by the sort target only; List.sort is stable, so the scan's key order breaks ties. */
     private static Comparator<KeyValue> comparator(RangeRequest.SortTarget target) {
-        Comparator<KeyValue> byKey = Comparator.comparing(KeyValue::key);
         return switch (target) {
-            case KEY -> byKey;
-            case VERSION -> Comparator.comparingLong(KeyValue::version).thenComparing(byKey);
-            case CREATE -> Comparator.comparingLong(KeyValue::createRevision).thenComparing(byKey);
-            case MOD -> Comparator.comparingLong(KeyValue::modRevision).thenComparing(byKey);
-            case VALUE -> Comparator.comparing(KeyValue::value).thenComparing(byKey);
+            case KEY -> Comparator.comparing(KeyValue::key);
+            case VERSION -> Comparator.comparingLong(KeyValue::version);
+            case CREATE -> Comparator.comparingLong(KeyValue::createRevision);
+            case MOD -> Comparator.comparingLong(KeyValue::modRevision);
+            case VALUE -> Comparator.comparing(KeyValue::value);
         };
     }
 }

@@ -592,25 +592,34 @@ public final class RocksMvccStore implements MvccStore {
         StoreReader.IndexEntry newest = rc.reader.newestAtOrBelow(key, compact);
         boolean isNewest = newest != null && newest.main() == r.main() && newest.sub() == r.sub();
         if (!isNewest) {
-            removeHistory(batch, key, r.main(), r.sub());
+            removeHistory(rc, batch, key, r.main(), r.sub());
             return;
         }
         // Leftovers of earlier compactions: every older change of the key is superseded by this one.
         try (RocksIterator idx = db.newIterator(cf.keyIndex(), rc.readOptions)) {
             byte[] prefix = Layout.indexPrefix(key);
             for (idx.seek(Layout.indexKey(key, r.main() - 1)); idx.isValid() && Layout.hasPrefix(idx.key(), prefix); idx.next()) {
-                removeHistory(batch, key, Layout.indexMain(idx.key()), Layout.indexSub(idx.value()));
+                removeHistory(rc, batch, key, Layout.indexMain(idx.key()), Layout.indexSub(idx.value()));
             }
             StoreReader.checkIterator(idx);
         }
         if (r.tombstone() && r.main() < compact) {
-            removeHistory(batch, key, r.main(), r.sub());
+            removeHistory(rc, batch, key, r.main(), r.sub());
         }
     }
 
-    private void removeHistory(WriteBatch batch, Bytes key, long main, long sub) throws RocksDBException {
+    /**
+     * Removes the change at (main, sub) of {@code key}. The key index holds one entry per key and main
+     * revision, that of the key's last change in the revision (a put then a delete in one txn share a
+     * main revision), so its entry is removed only when it names this very change.
+     */
+    private void removeHistory(ReadContext rc, WriteBatch batch, Bytes key, long main, long sub) throws RocksDBException {
         batch.delete(cf.history(), Layout.revKey(main, sub));
-        batch.delete(cf.keyIndex(), Layout.indexKey(key, main));
+        byte[] indexKey = Layout.indexKey(key, main);
+        byte[] entry = db.get(cf.keyIndex(), rc.readOptions, indexKey);
+        if (entry != null && Layout.indexSub(entry) == sub) {
+            batch.delete(cf.keyIndex(), indexKey);
+        }
     }
 
     // ---- maintenance --------------------------------------------------------------------------
@@ -655,6 +664,27 @@ public final class RocksMvccStore implements MvccStore {
             }
         } catch (RocksDBException e) {
             throw new StorageException("defragment failed", e);
+        } finally {
+            exit();
+        }
+    }
+
+    /**
+     * Makes everything applied so far durable: syncs RocksDB's WAL, then flushes every memtable to SST
+     * files and waits for the flush. After it returns, {@link #appliedPosition()} as of the call survives
+     * a power loss. Used by the replicated layer before it lets its log be purged up to that position.
+     * Thread-safe; may run concurrently with reads and mutations (later mutations may or may not be
+     * included).
+     *
+     * @throws StorageException when RocksDB fails
+     */
+    public void sync() {
+        enter();
+        try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+            db.flushWal(true);
+            db.flush(flush, handleList);
+        } catch (RocksDBException e) {
+            throw new StorageException("sync failed", e);
         } finally {
             exit();
         }

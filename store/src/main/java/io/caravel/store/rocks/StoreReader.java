@@ -6,7 +6,9 @@ import io.caravel.store.KeyRange;
 import io.caravel.store.KeyValue;
 import io.caravel.store.Lease;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.rocksdb.RocksIterator;
 
 /**
@@ -149,11 +151,17 @@ final class StoreReader {
     /**
      * Events with main revision in [from, to], in order, stopping after the revision that brings the
      * list to {@code maxEvents}. Returns the events and, through {@code next[0]}, the first revision not
-     * read.
+     * read. {@code from} must be at or above the compact revision.
+     *
+     * <p>A key can change twice in one revision (a put and then a delete in two nested txns); its
+     * second event's previous version is the first change, as {@code apply} reported it. At the compact
+     * revision itself only retained changes are returned (each key's last change there).
      */
     List<Event> events(long from, long to, int maxEvents, boolean withPrevKv, long compactRevision, long[] next) {
         List<Event> out = new ArrayList<>();
         long nextRevision = to + 1;
+        long currentMain = -1;
+        Map<Bytes, KeyValue> changedInRevision = new HashMap<>();
         try (RocksIterator it = source.iterator(cf.history())) {
             for (it.seek(Layout.revKey(from, 0)); it.isValid(); it.next()) {
                 byte[] k = it.key();
@@ -161,23 +169,41 @@ final class StoreReader {
                 if (main > to) {
                     break;
                 }
-                if (out.size() >= maxEvents && main != out.get(out.size() - 1).revision()) {
-                    nextRevision = main;
-                    break;
+                if (main != currentMain) {
+                    if (out.size() >= maxEvents) {
+                        nextRevision = main;
+                        break;
+                    }
+                    currentMain = main;
+                    changedInRevision.clear();
                 }
                 Layout.HistoryRecord r = Layout.historyRecord(k, it.value());
-                KeyValue prev = null;
-                // The version before a change at main is retained only if main - 1 is at or above the
-                // compact revision (and the key existed then).
-                if (withPrevKv && main - 1 >= compactRevision) {
-                    prev = at(r.kv().key(), main - 1);
+                Bytes key = r.kv().key();
+                if (main == compactRevision && !isNewestAtOrBelow(key, main, r.sub())) {
+                    continue; // compacted away logically; physical removal may not have happened yet
                 }
+                KeyValue prev = null;
+                if (withPrevKv) {
+                    if (changedInRevision.containsKey(key)) {
+                        prev = changedInRevision.get(key);
+                    } else if (main - 1 >= compactRevision) {
+                        // The version before this revision is retained only at or above the compact revision.
+                        prev = at(key, main - 1);
+                    }
+                }
+                changedInRevision.put(key, r.tombstone() ? null : r.kv());
                 out.add(new Event(r.tombstone() ? Event.Type.DELETE : Event.Type.PUT, r.kv(), prev));
             }
             checkIterator(it);
         }
         next[0] = nextRevision;
         return out;
+    }
+
+    /** True when the change at (main, sub) is its key's newest change at or below {@code main}. */
+    boolean isNewestAtOrBelow(Bytes key, long main, long sub) {
+        IndexEntry newest = newestAtOrBelow(key, main);
+        return newest != null && newest.main == main && newest.sub == sub;
     }
 
     Lease lease(long id) {

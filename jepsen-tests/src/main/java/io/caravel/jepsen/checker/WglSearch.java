@@ -25,6 +25,16 @@ import java.util.function.BooleanSupplier;
  * indeterminate operations are left (all other returns come earlier), and they may all never take
  * effect: also success.
  *
+ * <p>One reduction is added to the plain search ("forcing reads"). Suppose an operation the model
+ * calls {@linkplain Model#isReadOnly read-only} may go next (no pending return precedes its call)
+ * and is legal in the current state. Then if the current configuration can be completed at all, it
+ * can be completed with that read first: in any completion, moving the read to the front keeps
+ * every step legal (the read changes no state) and respects real time (nothing pending precedes
+ * it). So the search linearizes such a read immediately, tries no alternative to it, and when the
+ * configuration after the read fails (or was visited before, which means it failed) the
+ * configuration before it fails too. Read-heavy histories that are not linearizable are refuted far
+ * sooner this way.
+ *
  * <p>A search instance is used once, by one thread.
  */
 final class WglSearch<S> {
@@ -72,8 +82,10 @@ final class WglSearch<S> {
     int n = ops.size();
     Entry head = buildList();
     long[] zobrist = new long[n];
+    boolean[] readOnly = new boolean[n];
     for (int i = 0; i < n; i++) {
       zobrist[i] = ConfigCache.mix(0x9E3779B97F4A7C15L * (i + 1));
+      readOnly[i] = model.isReadOnly(ops.get(i));
     }
     long[] bits = new long[(n + 63) >>> 6];
     long bitsHash = 0;
@@ -81,6 +93,7 @@ final class WglSearch<S> {
     Entry[] stackEntries = new Entry[n];
     @SuppressWarnings("unchecked")
     S[] stackStates = (S[]) new Object[n];
+    boolean[] stackForced = new boolean[n];
     int depth = 0;
     S state = model.initialState();
     Counterexample best = null;
@@ -88,11 +101,36 @@ final class WglSearch<S> {
     int iterations = 0;
 
     Entry e = head.next;
+    boolean fresh = true; // the current configuration was just entered: look for a read to force
     while (head.next != null) {
       if ((++iterations & POLL_MASK) == 0 && stop.getAsBoolean()) {
         return new SearchResult(Verdict.UNKNOWN, "stopped", List.of(), null);
       }
-      if (e.call) {
+      boolean fail = false;
+      if (fresh) {
+        fresh = false;
+        Entry read = legalReadCandidate(head, readOnly, state);
+        if (read != null) {
+          int id = read.id;
+          bits[id >>> 6] |= 1L << id;
+          long hash = bitsHash ^ zobrist[id];
+          if (cache.add(bits, hash, state)) {
+            stackEntries[depth] = read;
+            stackStates[depth] = state;
+            stackForced[depth] = true;
+            depth++;
+            bitsHash = hash;
+            lift(read);
+            e = head.next;
+            fresh = true;
+            continue;
+          }
+          // Visited before, hence failed; so does this configuration (see forcing in the class comment).
+          bits[id >>> 6] &= ~(1L << id);
+          fail = true;
+        }
+      }
+      if (!fail && e.call) {
         S next = model.step(state, e.op);
         if (next != null) {
           int id = e.id;
@@ -101,17 +139,21 @@ final class WglSearch<S> {
           if (cache.add(bits, hash, next)) {
             stackEntries[depth] = e;
             stackStates[depth] = state;
+            stackForced[depth] = false;
             depth++;
             bitsHash = hash;
             state = next;
             lift(e);
             e = head.next;
+            fresh = true;
             continue;
           }
           bits[id >>> 6] &= ~(1L << id);
         }
         e = e.next;
-      } else {
+        continue;
+      }
+      if (!fail) {
         if (e.unknownReturn) {
           break; // only indeterminate operations remain; let them never take effect
         }
@@ -119,18 +161,25 @@ final class WglSearch<S> {
           bestDepth = depth;
           best = counterexample(head, e, stackEntries, stackStates, depth, state);
         }
+      }
+      // The current configuration fails: undo choices until one that was not forced.
+      while (true) {
         if (depth == 0) {
-          return new SearchResult(Verdict.NOT_LINEARIZABLE, "", List.of(), best);
+                return new SearchResult(Verdict.NOT_LINEARIZABLE, "", List.of(), best);
         }
         depth--;
         Entry undone = stackEntries[depth];
         state = stackStates[depth];
+        boolean forced = stackForced[depth];
         stackEntries[depth] = null;
         stackStates[depth] = null;
         bits[undone.id >>> 6] &= ~(1L << undone.id);
         bitsHash ^= zobrist[undone.id];
         unlift(undone);
-        e = undone.next;
+        if (!forced) {
+          e = undone.next;
+          break;
+        }
       }
     }
     List<Operation> linearization = new ArrayList<>(depth);
@@ -138,6 +187,19 @@ final class WglSearch<S> {
       linearization.add(stackEntries[i].op);
     }
     return new SearchResult(Verdict.LINEARIZABLE, "", linearization, null);
+  }
+
+  /**
+   * The first read-only operation that may go next (its call precedes every pending return) and is
+   * legal in {@code state}, or null.
+   */
+  private Entry legalReadCandidate(Entry head, boolean[] readOnly, S state) {
+    for (Entry x = head.next; x != null && x.call; x = x.next) {
+      if (readOnly[x.id] && model.step(state, x.op) != null) {
+        return x;
+      }
+    }
+    return null;
   }
 
   /** Builds the call/return list behind a sentinel head; returns the head. */

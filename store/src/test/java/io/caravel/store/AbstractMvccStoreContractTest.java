@@ -366,6 +366,16 @@ public abstract class AbstractMvccStoreContractTest {
         assertThat(store.leases()).containsExactly(new Lease(5, 10, 0));
     }
 
+    /** etcd checks a put's lease before its ignore flags, alone and in a txn ({@code txn/put.go checkPut}). */
+    @Test
+    protected void unknownLeaseIsCheckedBeforeIgnoreFlags() {
+        put("a", "1");
+        String msg = "etcdserver: requested lease not found";
+        assertRejected(new PutRequest(b("x"), Bytes.EMPTY, 7, false, true, false), KvError.LEASE_NOT_FOUND, msg);
+        assertRejected(then(putReq("b", "1"), new PutRequest(b("x"), Bytes.EMPTY, 7, false, true, false)),
+                KvError.LEASE_NOT_FOUND, msg);
+    }
+
     @Test
     void grantingAnExistingLeaseIsLeaseExists() {
         grant(5, 10);
@@ -611,6 +621,23 @@ public abstract class AbstractMvccStoreContractTest {
         assertThat(sorted(SortOrder.DESCEND, SortTarget.VALUE)).containsExactly("a", "c", "d", "b");
         assertThat(store.range(all().toBuilder().sort(SortOrder.DESCEND, SortTarget.VERSION).limit(2).build()))
                 .isEqualTo(new RangeResult(List.of(kv("b", 2, 5, 2, "w"), kv("a", 3, 3, 1, "z")), true, 4, 6));
+    }
+
+    /**
+     * A non-key target with order NONE sorts ascending, and like every sort it applies to the whole range
+     * before the limit. (etcd itself decides how many kvs to fetch from the request's order before turning
+     * NONE into ASCEND, so it sorts only the first limit + 1 keys: {@code rangeLimit} in {@code txn/range.go}.)
+     */
+    @Test
+    protected void rangeNoneOrderWithATargetSortsTheWholeRangeBeforeTheLimit() {
+        put("c", "1");
+        put("a", "1");
+        put("b", "1");
+        put("a", "2"); // mod revisions: a 5, b 4, c 2
+        assertThat(store.range(all().toBuilder().sort(SortOrder.NONE, SortTarget.MOD).limit(1).build()))
+                .isEqualTo(new RangeResult(List.of(kv("c", 2, 2, 1, "1")), true, 3, 5));
+        assertThat(store.range(all().toBuilder().sort(SortOrder.NONE, SortTarget.CREATE).limit(2).build()))
+                .isEqualTo(new RangeResult(List.of(kv("c", 2, 2, 1, "1"), kv("a", 3, 5, 2, "2")), true, 3, 5));
     }
 
     @Test
@@ -1085,6 +1112,33 @@ public abstract class AbstractMvccStoreContractTest {
         assertThat(store.range(all())).isEqualTo(new RangeResult(List.of(), false, 0, 1));
         put("a", "1");
         assertThat(allKvs()).containsExactly(kv("a", 2, 2, 1, "1"));
+    }
+
+    /**
+     * Two nested txns may put and then delete one key (etcd's {@code checkIntervals} allows it), so one
+     * revision can change a key twice. Each event carries the version it replaced, in {@code apply}'s
+     * result and from {@link MvccStore#events} alike; compacting at that revision retains the key's last
+     * change there (as {@link HashKvDigest} defines), and compaction steps change nothing.
+     */
+    @Test
+    protected void keyChangedTwiceInOneRevision() {
+        put("k", "0");
+        ApplyResult r = apply(then(then(putReq("k", "1")), then(DeleteRangeRequest.key(b("k")))));
+        Event put = new Event(Event.Type.PUT, kv("k", 2, 3, 2, "1"), kv("k", 2, 2, 1, "0"));
+        Event del = new Event(Event.Type.DELETE, KeyValue.tombstone(b("k"), 3), kv("k", 2, 3, 2, "1"));
+        assertThat(r.events()).containsExactly(put, del);
+        assertThat(store.events(3, 3, 10, true).events()).containsExactly(put, del);
+        assertThat(allKvs()).isEmpty();
+        ok(new CompactRequest(3), CompactResult.class);
+        Observed before = observe();
+        long expected = hash(d -> add(d, 3, 1, KeyValue.tombstone(b("k"), 3), true));
+        assertThat(before.hash()).isEqualTo(new HashResult(expected, 3, 3));
+        assertThat(before.history()).containsExactly(new Event(Event.Type.DELETE, KeyValue.tombstone(b("k"), 3), null));
+        int steps = 0;
+        while (store.compactStep()) {
+            assertThat(++steps).isLessThan(10_000);
+        }
+        assertThat(observe()).isEqualTo(before);
     }
 
     @Test

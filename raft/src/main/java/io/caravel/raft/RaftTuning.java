@@ -1,0 +1,59 @@
+package io.caravel.raft;
+
+import io.caravel.store.StoreOptions;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Knobs of the replicated layer that are not etcd flags: defaults suit production; tests shorten the
+ * intervals. Immutable.
+ *
+ * @param store the store's options
+ * @param requestTimeout how long a request may wait for a leader, a quorum and its apply before it
+ *                       fails with {@link ClusterError#TIMEOUT}
+ * @param leaseTick how often the leader looks for expired leases
+ * @param leaseCheckpointInterval how often the leader checkpoints remaining TTLs (etcd: 5 minutes);
+ *                                only leases with more than this left are checkpointed
+ * @param revisionCompactionInterval how often {@code --auto-compaction-mode=revision} checks (etcd: 5 minutes)
+ * @param logSegmentSizeBytes the Ratis log segment size; only whole segments are purged
+ * @param maxEntryBytes the largest log entry (a request) accepted
+ */
+public record RaftTuning(StoreOptions store, Duration requestTimeout, Duration leaseTick,
+                         Duration leaseCheckpointInterval, Duration revisionCompactionInterval,
+                         long logSegmentSizeBytes, int maxEntryBytes) {
+    public RaftTuning {
+        Objects.requireNonNull(store, "store == null");
+        Objects.requireNonNull(requestTimeout, "requestTimeout == null");
+        Objects.requireNonNull(leaseTick, "leaseTick == null");
+        Objects.requireNonNull(leaseCheckpointInterval, "leaseCheckpointInterval == null");
+        Objects.requireNonNull(revisionCompactionInterval, "revisionCompactionInterval == null");
+        if (logSegmentSizeBytes < 1024) {
+            throw new IllegalArgumentException("logSegmentSizeBytes must be >= 1024: " + logSegmentSizeBytes);
+        }
+    }
+
+    public static RaftTuning defaults() {
+        return new RaftTuning(StoreOptions.defaults(), Duration.ofSeconds(10), Duration.ofMillis(250),
+                Duration.ofMinutes(5), Duration.ofMinutes(5), 32L << 20, 4 << 20);
+    }
+
+    public RaftTuning withStore(StoreOptions v) {
+        return new RaftTuning(v, requestTimeout, leaseTick, leaseCheckpointInterval, revisionCompactionInterval, logSegmentSizeBytes, maxEntryBytes);
+    }
+
+    public RaftTuning withRequestTimeout(Duration v) {
+        return new RaftTuning(store, v, leaseTick, leaseCheckpointInterval, revisionCompactionInterval, logSegmentSizeBytes, maxEntryBytes);
+    }
+
+    public RaftTuning withLeaseCheckpointInterval(Duration v) {
+        return new RaftTuning(store, requestTimeout, leaseTick, v, revisionCompactionInterval, logSegmentSizeBytes, maxEntryBytes);
+    }
+
+    public RaftTuning withRevisionCompactionInterval(Duration v) {
+        return new RaftTuning(store, requestTimeout, leaseTick, leaseCheckpointInterval, v, logSegmentSizeBytes, maxEntryBytes);
+    }
+
+    public RaftTuning withLogSegmentSizeBytes(long v) {
+        return new RaftTuning(store, requestTimeout, leaseTick, leaseCheckpointInterval, revisionCompactionInterval, v, maxEntryBytes);
+    }
+}

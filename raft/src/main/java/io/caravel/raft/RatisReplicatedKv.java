@@ -1,0 +1,1427 @@
+package io.caravel.raft;
+
+import io.caravel.raft.command.AlarmCmd;
+import io.caravel.raft.command.Command;
+import io.caravel.raft.command.CommandCodec;
+import io.caravel.raft.command.CommandReply;
+import io.caravel.raft.command.LeaseKeepAliveQuery;
+import io.caravel.raft.command.LeaseTimeToLiveQuery;
+import io.caravel.raft.command.PublishCmd;
+import io.caravel.raft.command.Query;
+import io.caravel.raft.command.QueryReply;
+import io.caravel.raft.command.ReadBarrier;
+import io.caravel.raft.snapshot.CheckpointArchive;
+import io.caravel.raft.snapshot.CheckpointService;
+import io.caravel.raft.statemachine.ClusterMeta;
+import io.caravel.raft.statemachine.KvStateMachine;
+import io.caravel.raft.statemachine.Lessor;
+import io.caravel.store.ApplyResult;
+import io.caravel.store.CommitListener;
+import io.caravel.store.CompactRequest;
+import io.caravel.store.CompactResult;
+import io.caravel.store.DeleteRangeRequest;
+import io.caravel.store.DeleteRangeResult;
+import io.caravel.store.EventBatch;
+import io.caravel.store.HashResult;
+import io.caravel.store.KvError;
+import io.caravel.store.KvException;
+import io.caravel.store.Lease;
+import io.caravel.store.LeaseCheckpointRequest;
+import io.caravel.store.LeaseGrantRequest;
+import io.caravel.store.LeaseGrantResult;
+import io.caravel.store.LeaseRevokeRequest;
+import io.caravel.store.LeaseRevokeResult;
+import io.caravel.store.Mutation;
+import io.caravel.store.MutationResult;
+import io.caravel.store.MvccStore;
+import io.caravel.store.PutRequest;
+import io.caravel.store.PutResult;
+import io.caravel.store.RangeRequest;
+import io.caravel.store.RangeResult;
+import io.caravel.store.RequestValidator;
+import io.caravel.store.TxnRequest;
+import io.caravel.store.TxnResult;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.Parameters;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.proto.RaftProtos.RaftConfigurationProto;
+import org.apache.ratis.proto.RaftProtos.RaftPeerProto;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.SetConfigurationRequest;
+import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
+import org.apache.ratis.protocol.exceptions.RaftException;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.retry.RetryPolicy;
+import org.apache.ratis.rpc.SupportedRpcType;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link ReplicatedKv} on Apache Ratis: one Ratis server (GRPC transport on the peer URL), one group,
+ * one {@link KvStateMachine} over a RocksDB store.
+ *
+ * <h2>Writes</h2>
+ * Validated here (the store's {@link RequestValidator}), then sent through this member's
+ * {@link RaftClient}, which finds the leader and follows {@code NotLeaderException} redirects. Every
+ * resend of one request carries the same (client id, call id), so Ratis's retry cache (whose expiry is
+ * set well above the client's bounded total retry time) answers a resend of an applied entry with the
+ * original reply instead of applying it again. The client id is random per process start, so call ids
+ * never collide with an earlier incarnation. When the retries run out the outcome is unknown and the
+ * write fails with {@link ClusterError#TIMEOUT} (or {@link ClusterError#LEADER_CHANGED} when the term
+ * moved meanwhile); when no leader is known before anything is sent it fails with
+ * {@link ClusterError#NO_LEADER}. A write completes once this member has applied its entry.
+ *
+ * <h2>Reads</h2>
+ * Linearizable: a Ratis read request submitted in process to this member; with the {@code LINEARIZABLE}
+ * read option Ratis runs ReadIndex (on a follower, it asks the leader for the read index) and calls
+ * {@link KvStateMachine#query} once this member has applied up to it; then the local store is read.
+ * Serializable: the local store, no Raft round.
+ *
+ * <h2>Time</h2>
+ * Lease expiry and auto-compaction are decided by the leader's clock and proposed as commands;
+ * keep-alives and time-to-live queries are Ratis read requests executed by the leader's {@link Lessor}.
+ */
+public final class RatisReplicatedKv implements ReplicatedKv {
+    private static final Logger log = LoggerFactory.getLogger(RatisReplicatedKv.class);
+    /** The version reported in status (the etcd API version this store speaks). */
+    public static final String VERSION = "3.5.0";
+    private static final String IDENTITY_FILE = "member.properties";
+    /** Retry cache expiry: far above the client's total retry time (see {@link #retryPolicy}). */
+    private static final TimeDuration RETRY_CACHE_EXPIRY = TimeDuration.valueOf(10, TimeUnit.MINUTES);
+    private static final TimeDuration CLIENT_RPC_TIMEOUT = TimeDuration.valueOf(3, TimeUnit.SECONDS);
+    private static final int CLIENT_MAX_ATTEMPTS = 20;
+    private static final TimeDuration CLIENT_RETRY_SLEEP = TimeDuration.valueOf(150, TimeUnit.MILLISECONDS);
+
+    private final RaftNodeConfig config;
+    private final RaftTuning tuning;
+    private final RequestValidator validator;
+    private final long minLeaseTtlSeconds;
+    private final Lessor lessor = new Lessor(System::nanoTime);
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicLong callIds = new AtomicLong();
+    private final ClientId localClientId = ClientId.randomId();
+    private final List<Runnable> resetListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Map<Long, Member> pendingAdds = new ConcurrentHashMap<>();
+    private final ExecutorService io;
+    private final ScheduledExecutorService scheduler;
+    private final ExecutorService compactor;
+    private final AutoCompactor autoCompactor;
+    private final AtomicBoolean compactionRunning = new AtomicBoolean();
+    private final Object compactionMonitor = new Object();
+    private long compactionsRequested;
+    private long compactionsDone;
+
+    private long memberId;
+    private UUID groupUuid;
+    private RaftGroupId groupId;
+    private RaftPeerId selfPeerId;
+    private RaftServer server;
+    private RaftServer.Division division;
+    private KvStateMachine sm;
+    private RaftClient client;
+    private volatile boolean published;
+
+    private RatisReplicatedKv(RaftNodeConfig config, RaftTuning tuning) {
+        this.config = config;
+        this.tuning = tuning;
+        this.validator = new RequestValidator(tuning.store());
+        // etcd's minLeaseTTL: 1.5 election timeouts, so a lease cannot expire during an election.
+        this.minLeaseTtlSeconds = Math.max(1, (config.electionTimeoutMax().toMillis() * 3 / 2 + 999) / 1000);
+        this.io = new ThreadPoolExecutor(8, 64, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                named("caravel-raft-io"));
+        ((ThreadPoolExecutor) io).allowCoreThreadTimeOut(true);
+        this.scheduler = Executors.newScheduledThreadPool(2, named("caravel-raft-timer"));
+        this.compactor = Executors.newSingleThreadExecutor(named("caravel-raft-compactor"));
+        this.autoCompactor = new AutoCompactor(config, tuning);
+    }
+
+    private static java.util.concurrent.ThreadFactory named(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Starts a member with the default tuning. */
+    public static RatisReplicatedKv start(RaftNodeConfig config) {
+        return start(config, RaftTuning.defaults());
+    }
+
+    /**
+     * Starts a member: opens (or creates) its store and Raft log under {@code config.dataDirectory()},
+     * joins its group and starts serving. Returns once the Ratis server is running (a leader may not be
+     * elected yet).
+     *
+     * @throws UncheckedIOException when the data directory or the Raft server cannot be set up
+     */
+    public static RatisReplicatedKv start(RaftNodeConfig config, RaftTuning tuning) {
+        Objects.requireNonNull(config, "config == null");
+        Objects.requireNonNull(tuning, "tuning == null");
+        RatisReplicatedKv node = new RatisReplicatedKv(config, tuning);
+        try {
+            node.startInternal();
+        } catch (IOException e) {
+            node.close();
+            throw new UncheckedIOException("cannot start member " + config.name(), e);
+        } catch (RuntimeException e) {
+            node.close();
+            throw e;
+        }
+        return node;
+    }
+
+    private void startInternal() throws IOException {
+        Path dataDir = config.dataDirectory();
+        Files.createDirectories(dataDir);
+        Path raftDir = dataDir.resolve("raft");
+        boolean fresh = !Files.exists(dataDir.resolve(IDENTITY_FILE));
+        loadOrCreateIdentity(dataDir, fresh);
+        selfPeerId = RaftPeerId.valueOf(MemberIds.peerId(memberId));
+        groupId = RaftGroupId.valueOf(groupUuid);
+
+        RaftGroup group = fresh && config.newCluster()
+                ? RaftGroup.valueOf(groupId, initialPeers())
+                : RaftGroup.valueOf(groupId);
+
+        RaftProperties p = raftProperties(raftDir);
+        Parameters parameters = new Parameters();
+        GrpcConfigKeys.Server.setServicesCustomizer(parameters, (builder, types) -> builder.addService(
+                CheckpointService.definition(this::leaderCheckpoint, dir -> deleteTree(dir), io)));
+
+        sm = new KvStateMachine(dataDir, tuning.store(), new Hooks(), this::fetchCheckpoint);
+        server = RaftServer.newBuilder()
+                .setServerId(selfPeerId)
+                .setGroup(group)
+                .setStateMachine(sm)
+                .setProperties(p)
+                .setParameters(parameters)
+                // FORMAT (the builder's default) wipes the group's log on every start; RECOVER formats
+                // only an empty directory.
+                .setOption(RaftStorage.StartupOption.RECOVER)
+                .build();
+        server.start();
+        division = server.getDivision(groupId);
+
+        RaftProperties cp = new RaftProperties();
+        RaftConfigKeys.Rpc.setType(cp, SupportedRpcType.GRPC);
+        RaftClientConfigKeys.Rpc.setRequestTimeout(cp, CLIENT_RPC_TIMEOUT);
+        client = RaftClient.newBuilder()
+                .setProperties(cp)
+                .setRaftGroup(RaftGroup.valueOf(groupId, clientPeers()))
+                .setClientId(ClientId.randomId())
+                .setRetryPolicy(retryPolicy())
+                .build();
+
+        long tick = Math.max(10, tuning.leaseTick().toMillis());
+        scheduler.scheduleWithFixedDelay(safely(this::leaseTick), tick, tick, TimeUnit.MILLISECONDS);
+        long cpi = Math.max(100, tuning.leaseCheckpointInterval().toMillis());
+        scheduler.scheduleWithFixedDelay(safely(this::leaseCheckpointTick), cpi, cpi, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(safely(this::housekeepingTick), 1000, 1000, TimeUnit.MILLISECONDS);
+        long aci = autoCompactor.checkIntervalMillis();
+        if (aci > 0) {
+            scheduler.scheduleWithFixedDelay(safely(this::autoCompactionTick), aci, aci, TimeUnit.MILLISECONDS);
+        }
+        log.info("member {} ({}) started: group {} cluster {} peer {}", config.name(), MemberIds.peerId(memberId),
+                groupId, Long.toHexString(clusterId()), config.advertisePeerUrl());
+    }
+
+    private Runnable safely(Runnable r) {
+        return () -> {
+            if (closed.get()) {
+                return;
+            }
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                log.warn("background task failed: {}", e.toString(), e);
+            }
+        };
+    }
+
+    /**
+     * Ratis settings, each through its typed setter (the docs and the code disagree on several key
+     * names). See docs/raft.md for why each value.
+     */
+    private RaftProperties raftProperties(Path raftDir) {
+        RaftProperties p = new RaftProperties();
+        RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
+        RaftServerConfigKeys.setStorageDir(p, List.of(raftDir.toFile()));
+        String listen = MemberIds.address(config.peerUrl());
+        int colon = listen.lastIndexOf(':');
+        GrpcConfigKeys.Server.setHost(p, listen.substring(0, colon).replace("[", "").replace("]", ""));
+        GrpcConfigKeys.Server.setPort(p, Integer.parseInt(listen.substring(colon + 1)));
+        // Election timeouts for a JVM: GC pauses and a loaded 2-core machine must not cause elections.
+        RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(config.electionTimeoutMin().toMillis(), TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(config.electionTimeoutMax().toMillis(), TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(Math.max(3000, config.electionTimeoutMax().toMillis() * 2), TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        RaftServerConfigKeys.RetryCache.setExpiryTime(p, RETRY_CACHE_EXPIRY);
+        // Snapshots: every snapshotCount applied entries; the snapshot is the live store made durable.
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, Math.max(1, config.snapshotCount()));
+        RaftServerConfigKeys.Snapshot.setCreationGap(p, Math.max(1, Math.min(1024, config.snapshotCount())));
+        // Bounded log: purge up to the snapshot even when a follower is behind (it then installs a
+        // checkpoint instead of holding the leader's log hostage).
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+        RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.max(1, Math.min(1024, config.snapshotCount())));
+        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(tuning.logSegmentSizeBytes()));
+        SizeInBytes entryLimit = SizeInBytes.valueOf(tuning.maxEntryBytes() + (1 << 20));
+        RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, entryLimit);
+        RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf(entryLimit.getSize() + 8));
+        GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf(entryLimit.getSize() + (1 << 20)));
+        // Notification mode: the follower downloads a RocksDB checkpoint from the leader itself.
+        RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(p, false);
+        return p;
+    }
+
+    /**
+     * A bounded client retry policy (Ratis's default retries forever). Worst case total: attempts x
+     * (rpc timeout + sleep) = 20 x 3.15 s, about 63 s, far below the 10-minute retry cache expiry, so
+     * a resent write always hits the retry cache rather than being applied twice.
+     */
+    private static RetryPolicy retryPolicy() {
+        return RetryPolicies.retryUpToMaximumCountWithFixedSleep(CLIENT_MAX_ATTEMPTS, CLIENT_RETRY_SLEEP);
+    }
+
+    private void loadOrCreateIdentity(Path dataDir, boolean fresh) throws IOException {
+        Path f = dataDir.resolve(IDENTITY_FILE);
+        Properties props = new Properties();
+        if (!fresh) {
+            try (var in = Files.newInputStream(f)) {
+                props.load(in);
+            }
+            memberId = Long.parseUnsignedLong(props.getProperty("member.id"), 16);
+            groupUuid = UUID.fromString(props.getProperty("group.id"));
+            return;
+        }
+        memberId = MemberIds.memberId(MemberIds.urls(config.advertisePeerUrl()), config.clusterToken());
+        groupUuid = config.newCluster() ? MemberIds.groupId(config.clusterToken(), config.initialCluster()) : discoverGroup();
+        props.setProperty("member.id", MemberIds.peerId(memberId));
+        props.setProperty("group.id", groupUuid.toString());
+        Path tmp = dataDir.resolve(IDENTITY_FILE + ".tmp");
+        try (var out = Files.newOutputStream(tmp)) {
+            props.store(out, "Caravel member identity; do not edit");
+        }
+        Files.move(tmp, f, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** A member joining an existing cluster asks the other initial members which group they serve. */
+    private UUID discoverGroup() throws IOException {
+        IOException last = null;
+        long deadline = System.nanoTime() + tuning.requestTimeout().toNanos() * 3;
+        while (System.nanoTime() < deadline) {
+            for (RaftPeer peer : initialPeers()) {
+                if (peer.getId().toString().equals(MemberIds.peerId(memberId))) {
+                    continue;
+                }
+                RaftProperties cp = new RaftProperties();
+                RaftConfigKeys.Rpc.setType(cp, SupportedRpcType.GRPC);
+                try (RaftClient c = RaftClient.newBuilder().setProperties(cp)
+                        .setRaftGroup(RaftGroup.valueOf(RaftGroupId.emptyGroupId(), peer))
+                        .setRetryPolicy(RetryPolicies.noRetry()).build()) {
+                    List<RaftGroupId> groups = c.getGroupManagementApi(peer.getId()).list().getGroupIds();
+                    if (!groups.isEmpty()) {
+                        return groups.get(0).getUuid();
+                    }
+                } catch (IOException e) {
+                    last = e;
+                }
+            }
+            sleepQuietly(200);
+        }
+        throw new IOException("cannot find the cluster to join among " + config.initialCluster(), last);
+    }
+
+    private List<RaftPeer> initialPeers() {
+        List<RaftPeer> peers = new ArrayList<>();
+        config.initialCluster().forEach((name, urls) -> {
+            List<String> u = MemberIds.urls(urls);
+            long id = MemberIds.memberId(u, config.clusterToken());
+            peers.add(RaftPeer.newBuilder().setId(MemberIds.peerId(id)).setAddress(MemberIds.address(u.get(0))).build());
+        });
+        peers.sort(Comparator.comparing(x -> x.getId().toString()));
+        return peers;
+    }
+
+    private List<RaftPeer> clientPeers() {
+        List<RaftPeer> peers = new ArrayList<>(initialPeers());
+        if (peers.stream().noneMatch(x -> x.getId().equals(selfPeerId))) {
+            peers.add(RaftPeer.newBuilder().setId(selfPeerId).setAddress(MemberIds.address(config.advertisePeerUrl())).build());
+        }
+        return peers;
+    }
+
+    // ---- identity and status ------------------------------------------------------------------
+
+    @Override
+    public long clusterId() {
+        return MemberIds.clusterId(groupUuid);
+    }
+
+    @Override
+    public long memberId() {
+        return memberId;
+    }
+
+    /** The term this member is in (0 before it knows one). */
+    private long term() {
+        RaftServer.Division d = division;
+        return d == null ? 0 : d.getInfo().getCurrentTerm();
+    }
+
+    @Override
+    public ResponseHeader header() {
+        return new ResponseHeader(clusterId(), memberId, currentRevision(), term());
+    }
+
+    @Override
+    public NodeStatus status() {
+        checkOpen();
+        RaftPeerId leader = division.getInfo().getLeaderId();
+        TermIndex last = division.getRaftLog().getLastEntryTermIndex();
+        long size = sm.withStore(MvccStore::sizeBytes);
+        List<String> errors = new ArrayList<>();
+        for (Alarm a : alarms()) {
+            errors.add("memberID:" + Long.toUnsignedString(a.memberId()) + " alarm:" + a.type());
+        }
+        return new NodeStatus(header(), VERSION, leader == null ? 0 : MemberIds.fromPeerId(leader.toString()),
+                last == null ? 0 : last.getIndex(), term(), sm.getLastAppliedTermIndex().getIndex(), size, size,
+                division.getInfo().isListener(), errors);
+    }
+
+    /** True when this member currently believes it is the leader (for tests and diagnostics). */
+    public boolean isLeader() {
+        return !closed.get() && division != null && division.getInfo().isLeader();
+    }
+
+    /** The member id of the leader this member knows, 0 when none. */
+    public long leaderId() {
+        RaftPeerId leader = division == null ? null : division.getInfo().getLeaderId();
+        return leader == null ? 0 : MemberIds.fromPeerId(leader.toString());
+    }
+
+    /** The last log index this member applied. */
+    public long appliedIndex() {
+        return sm.getLastAppliedTermIndex().getIndex();
+    }
+
+    /** The index of the first entry still in this member's Raft log (grows as the log is purged). */
+    public long logStartIndex() {
+        return division.getRaftLog().getStartIndex();
+    }
+
+    // ---- KV -------------------------------------------------------------------------------------
+
+    @Override
+    public CompletableFuture<RangeResult> range(RangeRequest request, Consistency consistency) {
+        try {
+            validator.validateRange(request);
+        } catch (KvException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return read(consistency, s -> s.range(request));
+    }
+
+    @Override
+    public CompletableFuture<PutResult> put(PutRequest request) {
+        return write(request).thenApply(r -> as(r, PutResult.class));
+    }
+
+    @Override
+    public CompletableFuture<DeleteRangeResult> deleteRange(DeleteRangeRequest request) {
+        return write(request).thenApply(r -> as(r, DeleteRangeResult.class));
+    }
+
+    @Override
+    public CompletableFuture<TxnResult> txn(TxnRequest request, Consistency consistency) {
+        if (request.isReadOnly()) {
+            try {
+                validator.validateTxn(request);
+            } catch (KvException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+            return read(consistency, s -> s.readTxn(request));
+        }
+        return write(request).thenApply(r -> as(r, TxnResult.class));
+    }
+
+    @Override
+    public CompletableFuture<CompactResult> compact(long revision, boolean physical) {
+        return write(new CompactRequest(revision)).thenCompose(r -> {
+            CompactResult c = as(r, CompactResult.class);
+            return physical ? physicalCompactionDone().thenApply(v -> c) : CompletableFuture.completedFuture(c);
+        });
+    }
+
+    private static <T extends MutationResult> T as(MutationResult r, Class<T> type) {
+        if (r instanceof MutationResult.Rejected rej) {
+            throw rej.error().exception();
+        }
+        if (!type.isInstance(r)) {
+            throw new IllegalStateException("expected " + type.getSimpleName() + " but got " + r);
+        }
+        return type.cast(r);
+    }
+
+    // ---- reads ----------------------------------------------------------------------------------
+
+    private <T> CompletableFuture<T> read(Consistency consistency, Function<MvccStore, T> read) {
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(ClusterError.STOPPED.exception());
+        }
+        CompletableFuture<Void> barrier = consistency == Consistency.SERIALIZABLE
+                ? CompletableFuture.completedFuture(null)
+                : readIndex(System.nanoTime() + tuning.requestTimeout().toNanos());
+        return barrier.thenApplyAsync(v -> sm.withStore(read), io);
+    }
+
+    /**
+     * A ReadIndex round through Ratis on this member; completes once this member has applied up to the
+     * read index. Retries (reads are idempotent) while no leader is known, until the deadline.
+     */
+    private CompletableFuture<Void> readIndex(long deadlineNanos) {
+        Query q = Query.newBuilder().setBarrier(ReadBarrier.getDefaultInstance()).build();
+        return localRead(q).handle((reply, err) -> {
+            Throwable failure = err != null ? unwrap(err) : reply.isSuccess() ? null : reply.getException();
+            if (failure == null) {
+                return CompletableFuture.<Void>completedFuture(null);
+            }
+            if (closed.get() || failure instanceof AlreadyClosedException) {
+                return CompletableFuture.<Void>failedFuture(ClusterError.STOPPED.exception());
+            }
+            if (System.nanoTime() >= deadlineNanos) {
+                ClusterError e = division.getInfo().getLeaderId() == null ? ClusterError.NO_LEADER : ClusterError.TIMEOUT;
+                return CompletableFuture.<Void>failedFuture(new ClusterException(e, failure));
+            }
+            log.debug("read index failed, retrying: {}", failure.toString());
+            return delay(100).thenCompose(v -> readIndex(deadlineNanos));
+        }).thenCompose(Function.identity());
+    }
+
+    private CompletableFuture<RaftClientReply> localRead(Query q) {
+        try {
+            RaftClientRequest req = RaftClientRequest.newBuilder()
+                    .setClientId(localClientId)
+                    .setServerId(selfPeerId)
+                    .setGroupId(groupId)
+                    .setCallId(callIds.incrementAndGet())
+                    .setMessage(Message.valueOf(KvStateMachine.wrap(q.toByteArray())))
+                    .setType(RaftClientRequest.readRequestType())
+                    .build();
+            return server.submitClientRequestAsync(req);
+        } catch (IOException | RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private CompletableFuture<Void> delay(long millis) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        try {
+            scheduler.schedule(() -> f.complete(null), millis, TimeUnit.MILLISECONDS);
+        } catch (RuntimeException e) {
+            f.completeExceptionally(ClusterError.STOPPED.exception());
+        }
+        return f;
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    // ---- writes ---------------------------------------------------------------------------------
+
+    /** Validates, proposes once, and completes with the result once applied on this member. */
+    private CompletableFuture<MutationResult> write(Mutation mutation) {
+        try {
+            validator.validate(mutation);
+            checkSpace(mutation);
+        } catch (KvException | ClusterException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return propose(CommandCodec.encode(mutation)).thenApply(CommandCodec::decodeResult);
+    }
+
+    /** etcd rejects writes while a NOSPACE alarm is raised, except those that free space. */
+    private void checkSpace(Mutation m) {
+        if (m instanceof DeleteRangeRequest || m instanceof CompactRequest || m instanceof LeaseRevokeRequest
+                || m instanceof LeaseCheckpointRequest) {
+            return;
+        }
+        if (m instanceof TxnRequest t && !writesPut(t)) {
+            return;
+        }
+        ClusterMeta meta = sm == null ? null : sm.meta();
+        if (meta != null && meta.alarms().stream().anyMatch(a -> a.type() == Alarm.Type.NOSPACE)) {
+            throw KvError.NO_SPACE.exception();
+        }
+    }
+
+    private static boolean writesPut(TxnRequest t) {
+        for (List<io.caravel.store.Op> branch : List.of(t.success(), t.failure())) {
+            for (io.caravel.store.Op op : branch) {
+                if (op instanceof PutRequest || (op instanceof TxnRequest n && writesPut(n))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Proposes one command and completes with its reply once this member applied it. The command is
+     * handed to the Ratis client exactly once; the client's own resends reuse the call id.
+     */
+    CompletableFuture<CommandReply> propose(Command command) {
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(ClusterError.STOPPED.exception());
+        }
+        long deadline = System.nanoTime() + tuning.requestTimeout().toNanos();
+        CompletableFuture<CommandReply> f = CompletableFuture.supplyAsync(() -> send(command, deadline), io)
+                .thenCompose(r -> sm.waitApplied(r.getAppliedIndex()).thenApply(v -> r));
+        return withDeadline(f, deadline, ClusterError.TIMEOUT);
+    }
+
+    private <T> CompletableFuture<T> withDeadline(CompletableFuture<T> f, long deadlineNanos, ClusterError onTimeout) {
+        long left = Math.max(1, deadlineNanos - System.nanoTime());
+        return f.orTimeout(left, TimeUnit.NANOSECONDS).handle((v, e) -> {
+            if (e == null) {
+                return v;
+            }
+            Throwable t = unwrap(e);
+            if (t instanceof TimeoutException) {
+                throw new ClusterException(onTimeout, t);
+            }
+            if (t instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new CompletionException(t);
+        });
+    }
+
+    private CommandReply send(Command command, long deadlineNanos) {
+        checkOpen();
+        // No leader known: wait a little for an election; fail (nothing was sent) if none comes.
+        while (division.getInfo().getLeaderId() == null) {
+            if (System.nanoTime() > deadlineNanos) {
+                throw ClusterError.NO_LEADER.exception();
+            }
+            sleepQuietly(20);
+            checkOpen();
+        }
+        long termBefore = term();
+        RaftClientReply reply;
+        try {
+            reply = client.io().send(Message.valueOf(KvStateMachine.wrap(command.toByteArray())));
+        } catch (IOException e) {
+            throw unknownOutcome(termBefore, e);
+        }
+        if (!reply.isSuccess()) {
+            throw unknownOutcome(termBefore, reply.getException());
+        }
+        return CommandCodec.parseReply(reply.getMessage().getContent().toByteArray());
+    }
+
+    /** A write whose outcome is unknown: it may or may not have been applied. */
+    private ClusterException unknownOutcome(long termBefore, Throwable cause) {
+        if (closed.get() || cause instanceof AlreadyClosedException) {
+            return new ClusterException(ClusterError.STOPPED, cause);
+        }
+        log.debug("write failed: {}", String.valueOf(cause));
+        return new ClusterException(term() != termBefore ? ClusterError.LEADER_CHANGED : ClusterError.TIMEOUT, cause);
+    }
+
+    private void checkOpen() {
+        if (closed.get()) {
+            throw ClusterError.STOPPED.exception();
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClusterException(ClusterError.STOPPED, e);
+        }
+    }
+
+    // ---- leases ---------------------------------------------------------------------------------
+
+    @Override
+    public CompletableFuture<LeaseGrantResult> leaseGrant(long id, long ttlSeconds) {
+        if (id < 0) {
+            return CompletableFuture.failedFuture(KvError.LEASE_NOT_FOUND.exception());
+        }
+        // etcd raises a TTL below the minimum so that a lease cannot expire during an election.
+        long ttl = Math.max(ttlSeconds, minLeaseTtlSeconds);
+        if (ttlSeconds > LeaseGrantRequest.MAX_TTL_SECONDS) {
+            return CompletableFuture.failedFuture(KvError.LEASE_TTL_TOO_LARGE.exception());
+        }
+        return grant(id, ttl, 5);
+    }
+
+    private CompletableFuture<LeaseGrantResult> grant(long id, long ttl, int attemptsLeft) {
+        // The id is chosen here, on the proposing side, and carried in the command: apply stays deterministic.
+        long chosen = id != 0 ? id : ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+        return write(new LeaseGrantRequest(chosen, ttl)).thenCompose(r -> {
+            if (id == 0 && attemptsLeft > 1 && r instanceof MutationResult.Rejected rej && rej.error() == KvError.LEASE_EXISTS) {
+                return grant(0, ttl, attemptsLeft - 1);
+            }
+            return CompletableFuture.completedFuture(as(r, LeaseGrantResult.class));
+        });
+    }
+
+    @Override
+    public CompletableFuture<LeaseRevokeResult> leaseRevoke(long id) {
+        return write(new LeaseRevokeRequest(id)).thenApply(r -> as(r, LeaseRevokeResult.class));
+    }
+
+    @Override
+    public CompletableFuture<Long> leaseKeepAlive(long id) {
+        Query q = Query.newBuilder().setKeepAlive(LeaseKeepAliveQuery.newBuilder().setId(id)).build();
+        return leaderQuery(q).thenCompose(reply -> {
+            long ttl = reply.getTtl();
+            if (ttl <= 0) {
+                return CompletableFuture.completedFuture(0L);
+            }
+            // A checkpointed remaining TTL would give the lease less than the TTL this keep-alive
+            // promises should the leader change now: reset it before answering (etcd's Renew does).
+            Optional<Lease> stored = sm.withStore(s -> s.lease(id));
+            if (stored.isPresent() && stored.get().remainingTtlSeconds() > 0) {
+                return write(new LeaseCheckpointRequest(List.of(new LeaseCheckpointRequest.Checkpoint(id, 0))))
+                        .thenApply(r -> ttl);
+            }
+            return CompletableFuture.completedFuture(ttl);
+        });
+    }
+
+    @Override
+    public CompletableFuture<LeaseStatus> leaseTimeToLive(long id, boolean withKeys) {
+        Query q = Query.newBuilder().setTimeToLive(LeaseTimeToLiveQuery.newBuilder().setId(id)).build();
+        return leaderQuery(q).thenApplyAsync(reply -> {
+            List<io.caravel.store.Bytes> keys = withKeys && reply.getTtl() >= 0
+                    ? sm.withStore(s -> s.leaseKeys(id)) : List.of();
+            return new LeaseStatus(id, reply.getTtl(), reply.getGrantedTtl(), keys);
+        }, io);
+    }
+
+    @Override
+    public CompletableFuture<List<Long>> leases() {
+        return read(Consistency.LINEARIZABLE, s -> s.leases().stream().map(Lease::id).toList());
+    }
+
+    /**
+     * Runs a lease query on the leader's lessor: in process when this member leads, else as a Ratis
+     * read request addressed to the leader. Idempotent, so retried until the deadline when the
+     * leadership moves.
+     */
+    private CompletableFuture<QueryReply> leaderQuery(Query q) {
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(ClusterError.STOPPED.exception());
+        }
+        long deadline = System.nanoTime() + tuning.requestTimeout().toNanos();
+        return CompletableFuture.supplyAsync(() -> {
+            Throwable last = null;
+            while (System.nanoTime() < deadline) {
+                checkOpen();
+                try {
+                    RaftClientReply reply;
+                    if (division.getInfo().isLeader()) {
+                        reply = localRead(q).get(tuning.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                    } else {
+                        RaftPeerId leader = division.getInfo().getLeaderId();
+                        if (leader == null) {
+                            sleepQuietly(50);
+                            continue;
+                        }
+                        reply = client.io().sendReadOnly(Message.valueOf(KvStateMachine.wrap(q.toByteArray())), leader);
+                    }
+                    if (reply.isSuccess()) {
+                        QueryReply r = QueryReply.parseFrom(reply.getMessage().getContent().toByteArray());
+                        if (!r.getNotLeader()) {
+                            return r;
+                        }
+                    } else {
+                        last = reply.getException();
+                    }
+                } catch (IOException | TimeoutException | java.util.concurrent.ExecutionException e) {
+                    last = e;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new ClusterException(ClusterError.STOPPED, e);
+                }
+                sleepQuietly(50);
+            }
+            throw new ClusterException(division.getInfo().getLeaderId() == null ? ClusterError.NO_LEADER : ClusterError.TIMEOUT, last);
+        }, io);
+    }
+
+    /** The leader's lessor answers keep-alive and time-to-live queries. */
+    private QueryReply leaseQuery(Query q) {
+        if (q.hasKeepAlive()) {
+            long ttl = lessor.keepAlive(q.getKeepAlive().getId());
+            return ttl < 0 ? QueryReply.newBuilder().setNotLeader(true).build() : QueryReply.newBuilder().setTtl(ttl).build();
+        }
+        if (q.hasTimeToLive()) {
+            long[] t = lessor.timeToLive(q.getTimeToLive().getId());
+            return t == null ? QueryReply.newBuilder().setNotLeader(true).build()
+                    : QueryReply.newBuilder().setTtl(t[0]).setGrantedTtl(t[1]).build();
+        }
+        throw new IllegalArgumentException("unknown query " + q);
+    }
+
+    /** Leader: propose a revoke for every expired lease; everyone: follow leadership changes. */
+    private void leaseTick() {
+        boolean leader = division.getInfo().isLeader() && division.getInfo().isLeaderReady();
+        if (!leader) {
+            if (lessor.isPrimary()) {
+                lessor.demote();
+            }
+            return;
+        }
+        if (!lessor.isPrimary()) {
+            promoteLessor();
+        }
+        for (long id : lessor.expired()) {
+            log.info("lease {} expired; proposing its revoke", Long.toHexString(id));
+            write(new LeaseRevokeRequest(id)).whenComplete((r, e) -> {
+                if (e != null || (r instanceof MutationResult.Rejected rej && rej.error() != KvError.LEASE_NOT_FOUND)) {
+                    lessor.revokeDone(id);
+                } else {
+                    lessor.revoked(id);
+                }
+            });
+        }
+    }
+
+    private void promoteLessor() {
+        synchronized (lessor) {
+            if (!lessor.isPrimary()) {
+                lessor.promote(sm.withStore(MvccStore::leases));
+                log.info("member {} is the lease authority", MemberIds.peerId(memberId));
+            }
+        }
+    }
+
+    private void leaseCheckpointTick() {
+        if (!lessor.isPrimary()) {
+            return;
+        }
+        Map<Long, Long> remaining = lessor.remainingAbove(tuning.leaseCheckpointInterval().toSeconds());
+        if (remaining.isEmpty()) {
+            return;
+        }
+        List<LeaseCheckpointRequest.Checkpoint> cps = new ArrayList<>();
+        remaining.forEach((id, left) -> cps.add(new LeaseCheckpointRequest.Checkpoint(id, left)));
+        write(new LeaseCheckpointRequest(cps));
+    }
+
+    // ---- compaction -----------------------------------------------------------------------------
+
+    /** Runs the store's compaction steps on the background executor after every applied compaction. */
+    private void schedulePhysicalCompaction() {
+        synchronized (compactionMonitor) {
+            compactionsRequested++;
+        }
+        compactor.execute(() -> {
+            long target;
+            synchronized (compactionMonitor) {
+                target = compactionsRequested;
+            }
+            try {
+                while (!closed.get() && sm.withStore(MvccStore::compactStep)) {
+                    Thread.onSpinWait();
+                }
+            } catch (RuntimeException e) {
+                log.warn("physical compaction failed: {}", e.toString());
+            }
+            synchronized (compactionMonitor) {
+                compactionsDone = Math.max(compactionsDone, target);
+                compactionMonitor.notifyAll();
+            }
+        });
+    }
+
+    private CompletableFuture<Void> physicalCompactionDone() {
+        long target;
+        synchronized (compactionMonitor) {
+            target = compactionsRequested;
+        }
+        return CompletableFuture.runAsync(() -> {
+            synchronized (compactionMonitor) {
+                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+                while (compactionsDone < target && !closed.get()) {
+                    long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                    if (left <= 0) {
+                        throw ClusterError.TIMEOUT.exception();
+                    }
+                    try {
+                        compactionMonitor.wait(Math.min(left, 500));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new ClusterException(ClusterError.STOPPED, e);
+                    }
+                }
+            }
+        }, io);
+    }
+
+    private void autoCompactionTick() {
+        boolean leader = division.getInfo().isLeader() && division.getInfo().isLeaderReady();
+        long rev = currentRevision();
+        long compactRev = compactRevision();
+        long target = autoCompactor.tick(leader, rev, System.nanoTime());
+        if (leader && target > compactRev && target <= rev) {
+            log.info("auto-compaction ({}) to revision {}", config.autoCompactionMode(), target);
+            write(new CompactRequest(target)).whenComplete((r, e) -> {
+                if (e != null) {
+                    log.warn("auto-compaction to {} failed: {}", target, e.toString());
+                }
+            });
+        }
+    }
+
+    // ---- history --------------------------------------------------------------------------------
+
+    @Override
+    public long currentRevision() {
+        return sm.withStore(MvccStore::currentRevision);
+    }
+
+    @Override
+    public long compactRevision() {
+        return sm.withStore(MvccStore::compactRevision);
+    }
+
+    @Override
+    public EventBatch events(long fromRevision, long toRevision, int maxEvents, boolean withPrevKv) {
+        return sm.withStore(s -> s.events(fromRevision, toRevision, maxEvents, withPrevKv));
+    }
+
+    @Override
+    public void addCommitListener(CommitListener listener, Runnable reset) {
+        Objects.requireNonNull(listener, "listener == null");
+        Objects.requireNonNull(reset, "reset == null");
+        resetListeners.add(reset);
+        sm.addCommitListener(listener);
+    }
+
+    // ---- cluster --------------------------------------------------------------------------------
+
+    private Member toMember(RaftPeer peer, boolean learner) {
+        long id = MemberIds.fromPeerId(peer.getId().toString());
+        Optional<ClusterMeta.Attributes> a = sm.meta().member(id);
+        return new Member(id, a.map(ClusterMeta.Attributes::name).orElse(""),
+                List.of(MemberIds.url(peer.getAddress())),
+                a.map(ClusterMeta.Attributes::clientUrls).orElse(List.of()), learner);
+    }
+
+    private List<Member> currentMembers() {
+        List<Member> out = new ArrayList<>();
+        var conf = division.getRaftConf();
+        for (RaftPeer p : conf.getCurrentPeers()) {
+            out.add(toMember(p, false));
+        }
+        for (RaftPeer p : conf.getCurrentPeers(RaftPeerRole.LISTENER)) {
+            out.add(toMember(p, true));
+        }
+        for (Member m : pendingAdds.values()) {
+            if (out.stream().noneMatch(x -> x.id() == m.id())) {
+                out.add(m);
+            }
+        }
+        out.sort(Comparator.comparingLong(Member::id));
+        return out;
+    }
+
+    @Override
+    public CompletableFuture<List<Member>> memberList() {
+        return readIndex(System.nanoTime() + tuning.requestTimeout().toNanos())
+                .thenApplyAsync(v -> currentMembers(), io);
+    }
+
+    @Override
+    public CompletableFuture<Member> memberAdd(List<String> peerUrls, boolean learner) {
+        if (peerUrls.isEmpty()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("peer URLs are empty"));
+        }
+        long id = MemberIds.memberId(peerUrls, config.clusterToken());
+        String address = MemberIds.address(peerUrls.get(0));
+        return memberList().thenCompose(members -> {
+            for (Member m : members) {
+                if (m.id() == id) {
+                    throw ClusterError.MEMBER_EXISTS.exception();
+                }
+                if (m.peerUrls().stream().anyMatch(u -> MemberIds.address(u).equals(address))) {
+                    throw ClusterError.PEER_URL_EXISTS.exception();
+                }
+            }
+            RaftPeer peer = RaftPeer.newBuilder().setId(MemberIds.peerId(id)).setAddress(address)
+                    .setStartupRole(learner ? RaftPeerRole.LISTENER : RaftPeerRole.FOLLOWER).build();
+            Member member = new Member(id, "", List.of(MemberIds.url(address)), List.of(), learner);
+            // Ratis stages a new peer until it has caught up, which needs the peer running; etcd
+            // instead records the member first and lets it start later. So the configuration change
+            // runs in the background (retried while the new member is not up yet), and the member is
+            // listed as unstarted meanwhile.
+            pendingAdds.put(id, member);
+            CompletableFuture.runAsync(() -> addInBackground(peer, learner), io);
+            return CompletableFuture.completedFuture(member);
+        });
+    }
+
+    private void addInBackground(RaftPeer peer, boolean learner) {
+        long id = MemberIds.fromPeerId(peer.getId().toString());
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        try {
+            while (!closed.get() && System.nanoTime() < deadline && pendingAdds.containsKey(id)) {
+                try {
+                    SetConfigurationRequest.Arguments args = SetConfigurationRequest.Arguments.newBuilder()
+                            .setServersInNewConf(learner ? List.of() : List.of(peer))
+                            .setListenersInNewConf(learner ? List.of(peer) : List.of())
+                            .setMode(SetConfigurationRequest.Mode.ADD)
+                            .build();
+                    RaftClientReply r = client.admin().setConfiguration(args);
+                    if (r.isSuccess()) {
+                        log.info("member {} added{}", peer.getId(), learner ? " as a learner" : "");
+                        return;
+                    }
+                    log.info("adding member {} not done yet: {}", peer.getId(), r.getException());
+                } catch (IOException e) {
+                    log.info("adding member {} not done yet: {}", peer.getId(), e.toString());
+                }
+                sleepQuietly(500);
+            }
+        } finally {
+            pendingAdds.remove(id);
+        }
+    }
+
+    private CompletableFuture<List<Member>> setConfiguration(Function<List<Member>, List<Member>> change) {
+        return memberList().thenApplyAsync(members -> {
+            var conf = division.getRaftConf();
+            List<Member> next = change.apply(members);
+            List<RaftPeer> servers = new ArrayList<>();
+            List<RaftPeer> listeners = new ArrayList<>();
+            for (Member m : next) {
+                if (pendingAdds.containsKey(m.id()) && conf.getPeer(RaftPeerId.valueOf(MemberIds.peerId(m.id()))) == null) {
+                    continue;
+                }
+                RaftPeer peer = RaftPeer.newBuilder().setId(MemberIds.peerId(m.id()))
+                        .setAddress(MemberIds.address(m.peerUrls().get(0)))
+                        .setStartupRole(m.learner() ? RaftPeerRole.LISTENER : RaftPeerRole.FOLLOWER).build();
+                (m.learner() ? listeners : servers).add(peer);
+            }
+            // The List-based Arguments: AdminApi.setConfiguration(RaftPeer[], RaftPeer[]) drops the servers.
+            SetConfigurationRequest.Arguments args = SetConfigurationRequest.Arguments.newBuilder()
+                    .setServersInNewConf(servers)
+                    .setListenersInNewConf(listeners)
+                    .setMode(SetConfigurationRequest.Mode.SET_UNCONDITIONALLY)
+                    .build();
+            try {
+                RaftClientReply r = client.admin().setConfiguration(args);
+                if (!r.isSuccess()) {
+                    throw new ClusterException(ClusterError.TIMEOUT, r.getException());
+                }
+            } catch (IOException e) {
+                throw new ClusterException(ClusterError.TIMEOUT, e);
+            }
+            return next;
+        }, io).thenCompose(next -> waitFor(() -> sameMembers(next)).thenApply(v -> currentMembers()));
+    }
+
+    private boolean sameMembers(List<Member> expected) {
+        List<Member> now = currentMembers();
+        if (now.size() != expected.size()) {
+            return false;
+        }
+        for (Member m : expected) {
+            if (now.stream().noneMatch(x -> x.id() == m.id() && x.learner() == m.learner()
+                    && x.peerUrls().equals(List.of(MemberIds.url(MemberIds.address(m.peerUrls().get(0))))))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private CompletableFuture<Void> waitFor(java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + tuning.requestTimeout().toNanos();
+        return CompletableFuture.runAsync(() -> {
+            while (!condition.getAsBoolean()) {
+                if (System.nanoTime() > deadline) {
+                    throw ClusterError.TIMEOUT.exception();
+                }
+                sleepQuietly(20);
+            }
+        }, io);
+    }
+
+    private static Member find(List<Member> members, long id) {
+        return members.stream().filter(m -> m.id() == id).findFirst()
+                .orElseThrow(ClusterError.MEMBER_NOT_FOUND::exception);
+    }
+
+    @Override
+    public CompletableFuture<List<Member>> memberRemove(long id) {
+        if (pendingAdds.remove(id) != null) {
+            return memberList();
+        }
+        return setConfiguration(members -> {
+            find(members, id);
+            List<Member> next = new ArrayList<>(members);
+            next.removeIf(m -> m.id() == id);
+            if (next.stream().noneMatch(m -> !m.learner())) {
+                throw ClusterError.MEMBER_NOT_ENOUGH_STARTED.exception();
+            }
+            return next;
+        });
+    }
+
+    @Override
+    public CompletableFuture<List<Member>> memberUpdate(long id, List<String> peerUrls) {
+        if (peerUrls.isEmpty()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("peer URLs are empty"));
+        }
+        return setConfiguration(members -> {
+            Member old = find(members, id);
+            String address = MemberIds.address(peerUrls.get(0));
+            for (Member m : members) {
+                if (m.id() != id && m.peerUrls().stream().anyMatch(u -> MemberIds.address(u).equals(address))) {
+                    throw ClusterError.PEER_URL_EXISTS.exception();
+                }
+            }
+            List<Member> next = new ArrayList<>(members);
+            next.replaceAll(m -> m.id() == id
+                    ? new Member(id, old.name(), List.of(MemberIds.url(address)), old.clientUrls(), old.learner()) : m);
+            return next;
+        });
+    }
+
+    @Override
+    public CompletableFuture<List<Member>> memberPromote(long id) {
+        return setConfiguration(members -> {
+            Member m = find(members, id);
+            if (!m.learner()) {
+                throw ClusterError.MEMBER_NOT_LEARNER.exception();
+            }
+            if (!learnerCaughtUp(id)) {
+                throw ClusterError.LEARNER_NOT_READY.exception();
+            }
+            List<Member> next = new ArrayList<>(members);
+            next.replaceAll(x -> x.id() == id ? new Member(id, x.name(), x.peerUrls(), x.clientUrls(), false) : x);
+            return next;
+        });
+    }
+
+    /**
+     * etcd promotes a learner only when its match index is within 90% of the leader's. Only the
+     * leader knows the followers' progress; elsewhere the check is left to Ratis's staging.
+     */
+    private boolean learnerCaughtUp(long id) {
+        if (!division.getInfo().isLeader()) {
+            return true;
+        }
+        RoleInfoProto role = division.getInfo().getRoleInfoProto();
+        long commit = division.getRaftLog().getLastCommittedIndex();
+        long[] match = division.getInfo().getFollowerMatchIndices();
+        var followers = role.getLeaderInfo().getFollowerInfoList();
+        for (int i = 0; i < followers.size() && i < match.length; i++) {
+            if (followers.get(i).getId().getId().toStringUtf8().equals(MemberIds.peerId(id))) {
+                return match[i] * 10 >= commit * 9;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public CompletableFuture<Void> moveLeader(long targetId) {
+        return memberList().thenAcceptAsync(members -> {
+            Member target = members.stream().filter(m -> m.id() == targetId).findFirst()
+                    .orElseThrow(ClusterError.BAD_LEADER_TRANSFEREE::exception);
+            if (target.learner()) {
+                throw ClusterError.BAD_LEADER_TRANSFEREE.exception();
+            }
+            if (!division.getInfo().isLeader()) {
+                throw ClusterError.NOT_LEADER.exception();
+            }
+            if (targetId == memberId) {
+                return;
+            }
+            try {
+                RaftClientReply r = client.admin().transferLeadership(RaftPeerId.valueOf(MemberIds.peerId(targetId)),
+                        tuning.requestTimeout().toMillis());
+                if (!r.isSuccess()) {
+                    throw new ClusterException(ClusterError.TIMEOUT, r.getException());
+                }
+            } catch (IOException e) {
+                throw new ClusterException(ClusterError.TIMEOUT, e);
+            }
+        }, io);
+    }
+
+    // ---- maintenance ----------------------------------------------------------------------------
+
+    @Override
+    public CompletableFuture<HashResult> hashKv(long revision) {
+        return CompletableFuture.supplyAsync(() -> sm.withStore(s -> s.hashKv(revision)), io);
+    }
+
+    @Override
+    public CompletableFuture<Void> snapshot(OutputStream out) {
+        return CompletableFuture.runAsync(() -> {
+            Path dir = null;
+            try {
+                dir = localCheckpoint();
+                CheckpointArchive.write(dir, out);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } finally {
+                if (dir != null) {
+                    deleteTree(dir);
+                }
+            }
+        }, io);
+    }
+
+    /** A checkpoint of this member's store and cluster meta, in a new temporary directory. */
+    private Path localCheckpoint() throws IOException {
+        Path base = config.dataDirectory().resolve("checkpoints");
+        Files.createDirectories(base);
+        Path dir = Files.createTempDirectory(base, "cp-");
+        sm.withStore(s -> {
+            s.checkpoint(dir.resolve("store"));
+            return null;
+        });
+        Path metaFile = config.dataDirectory().resolve("meta").resolve(ClusterMeta.FILE_NAME);
+        if (Files.exists(metaFile)) {
+            Files.createDirectories(dir.resolve("meta"));
+            Files.copy(metaFile, dir.resolve("meta").resolve(ClusterMeta.FILE_NAME));
+        }
+        return dir;
+    }
+
+    /** Served to followers that fell behind the purged log (only the leader is asked). */
+    private Path leaderCheckpoint() throws IOException {
+        return localCheckpoint();
+    }
+
+    private void fetchCheckpoint(RoleInfoProto role, Path target) throws IOException {
+        RaftPeerProto leader = role.getFollowerInfo().getLeaderInfo().getId();
+        String address = leader.getAddress();
+        if (address.isEmpty()) {
+            RaftPeerId id = division.getInfo().getLeaderId();
+            RaftPeer p = id == null ? null : division.getRaftConf().getPeer(id);
+            if (p == null) {
+                throw new IOException("leader address unknown");
+            }
+            address = p.getAddress();
+        }
+        log.info("downloading a checkpoint from the leader at {}", address);
+        CheckpointService.download(address, target, Duration.ofMinutes(30));
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> defragment() {
+        return CompletableFuture.runAsync(() -> sm.withStore(s -> {
+            s.defragment();
+            return null;
+        }), io);
+    }
+
+    @Override
+    public List<Alarm> alarms() {
+        return sm == null || sm.meta() == null ? List.of() : sm.meta().alarms();
+    }
+
+    @Override
+    public CompletableFuture<List<Alarm>> alarmDisarm(Alarm alarm) {
+        Command c = Command.newBuilder().setAlarm(AlarmCmd.newBuilder().setAction(AlarmCmd.Action.DEACTIVATE)
+                .setMemberId(alarm.memberId()).setTypeValue(alarm.type().ordinal())).build();
+        return propose(c).thenApply(r -> alarms());
+    }
+
+    /** Publishes this member's attributes until it succeeds; raises NOSPACE when over quota. */
+    private void housekeepingTick() {
+        if (!published) {
+            Optional<ClusterMeta.Attributes> mine = sm.meta().member(memberId);
+            if (mine.isPresent() && mine.get().name().equals(config.name())
+                    && mine.get().clientUrls().equals(config.clientUrls())) {
+                published = true;
+            } else if (division.getInfo().getLeaderId() != null) {
+                Command c = Command.newBuilder().setPublish(PublishCmd.newBuilder().setMemberId(memberId)
+                        .setName(config.name()).addAllClientUrls(config.clientUrls())).build();
+                propose(c).whenComplete((r, e) -> published = e == null);
+            }
+        }
+        if (config.quotaBackendBytes() > 0 && sm.withStore(MvccStore::sizeBytes) > config.quotaBackendBytes()
+                && alarms().stream().noneMatch(a -> a.memberId() == memberId && a.type() == Alarm.Type.NOSPACE)
+                && division.getInfo().getLeaderId() != null) {
+            log.warn("store size exceeds the quota of {} bytes: raising NOSPACE", config.quotaBackendBytes());
+            Command c = Command.newBuilder().setAlarm(AlarmCmd.newBuilder().setAction(AlarmCmd.Action.ACTIVATE)
+                    .setMemberId(memberId).setType(AlarmCmd.Type.NOSPACE)).build();
+            propose(c);
+        }
+        if (!division.getInfo().isAlive()) {
+            log.warn("member {} is no longer part of the group; stopping", MemberIds.peerId(memberId));
+            io.execute(this::close);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        scheduler.shutdownNow();
+        compactor.shutdownNow();
+        try {
+            if (client != null) {
+                client.close();
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn("closing the Raft client failed: {}", e.toString());
+        }
+        try {
+            if (server != null) {
+                server.close();
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn("closing the Raft server failed: {}", e.toString());
+        }
+        try {
+            if (sm != null) {
+                sm.close();
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn("closing the state machine failed: {}", e.toString());
+        }
+        io.shutdownNow();
+        log.info("member {} stopped", config.name());
+    }
+
+    /** The state machine's callbacks. */
+    private final class Hooks implements KvStateMachine.Hooks {
+        @Override
+        public void applied(Mutation mutation, ApplyResult result) {
+            if (mutation instanceof LeaseGrantRequest g && result.result() instanceof LeaseGrantResult) {
+                lessor.granted(g.id(), g.ttlSeconds());
+            } else if (mutation instanceof LeaseRevokeRequest r) {
+                lessor.revoked(r.id());
+            } else if (mutation instanceof CompactRequest && result.result() instanceof CompactResult) {
+                schedulePhysicalCompaction();
+            }
+        }
+
+        @Override
+        public void metaChanged() {
+            // Member attributes and alarms are read from the meta on demand.
+        }
+
+        @Override
+        public QueryReply leaseQuery(Query query) {
+            return RatisReplicatedKv.this.leaseQuery(query);
+        }
+
+        @Override
+        public void leaderReady() {
+            promoteLessor();
+        }
+
+        @Override
+        public void leaderChanged(RaftPeerId leaderId) {
+            if (!selfPeerId.equals(leaderId)) {
+                lessor.demote();
+            }
+        }
+
+        @Override
+        public void configurationChanged(RaftConfigurationProto conf) {
+            for (RaftPeerProto p : conf.getPeersList()) {
+                pendingAdds.remove(MemberIds.fromPeerId(p.getId().toStringUtf8()));
+            }
+            for (RaftPeerProto p : conf.getListenersList()) {
+                pendingAdds.remove(MemberIds.fromPeerId(p.getId().toStringUtf8()));
+            }
+        }
+
+        @Override
+        public void storeReplaced() {
+            for (Runnable r : resetListeners) {
+                r.run();
+            }
+        }
+
+        @Override
+        public void fatal(String what, Throwable cause) {
+            log.error("FATAL on member {}: {}; stopping the member", config.name(), what, cause);
+            Thread t = new Thread(RatisReplicatedKv.this::close, "caravel-fatal-stop");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+}

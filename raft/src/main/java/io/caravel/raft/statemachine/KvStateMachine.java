@@ -1,0 +1,547 @@
+package io.caravel.raft.statemachine;
+
+import io.caravel.raft.command.Command;
+import io.caravel.raft.command.CommandCodec;
+import io.caravel.raft.command.CommandReply;
+import io.caravel.raft.command.EmptyReply;
+import io.caravel.raft.command.Query;
+import io.caravel.raft.command.QueryReply;
+import io.caravel.store.ApplyResult;
+import io.caravel.store.CommitListener;
+import io.caravel.store.LogPosition;
+import io.caravel.store.Mutation;
+import io.caravel.store.MvccStore;
+import io.caravel.store.StoreOptions;
+import io.caravel.store.rocks.RocksMvccStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.proto.RaftProtos.RaftConfigurationProto;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftGroupMemberId;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.storage.FileInfo;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.SnapshotInfo;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.apache.ratis.util.LifeCycle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Ratis state machine over the {@link MvccStore}.
+ *
+ * <h2>Apply</h2>
+ * Entries are applied synchronously on Ratis's single updater thread, in log order. Each entry is one
+ * {@link MvccStore#applyAll} call, which writes the entry's changes and its (term, index) in ONE RocksDB
+ * write batch; an entry at or below the store's applied position is skipped by the store (the
+ * idempotency guard that makes restart and snapshot install safe). Configuration and metadata entries,
+ * which carry no command, advance the store's position with an empty batch, so that the store's
+ * position always equals Ratis's applied index and a snapshot never claims an index the store does not
+ * hold. Expected outcomes (a failed compare, a compacted revision) are values in the reply; a storage
+ * failure or an undecodable committed entry is fatal: it is reported to {@link Hooks#fatal} and rethrown,
+ * which makes Ratis close the server.
+ *
+ * <h2>Snapshots</h2>
+ * The live RocksDB is the snapshot. {@link #takeSnapshot} makes the store durable ({@link RocksMvccStore#sync})
+ * and returns the applied index, so Ratis may purge its log up to it. {@link #getLatestSnapshot} reports the
+ * last durable position (the store's position at startup). Lagging followers are caught up in Ratis's
+ * notification mode: {@link #notifyInstallSnapshotFromLeader} downloads a RocksDB checkpoint from the
+ * leader through the {@link CheckpointFetcher}, verifies it is ahead of the local store, and
+ * {@link #reinitialize} swaps it in (on the updater thread, while apply is paused).
+ *
+ * <h2>Directories</h2>
+ * The store lives in {@code <data-dir>/store}, outside Ratis's storage directory
+ * ({@code <data-dir>/raft}), so that nothing Ratis does to its own directory can touch it.
+ */
+public final class KvStateMachine extends BaseStateMachine {
+    private static final Logger log = LoggerFactory.getLogger(KvStateMachine.class);
+
+    /** What the node around the state machine wants to hear about. Called on the thread noted. */
+    public interface Hooks {
+        /** A store mutation was applied (apply thread; must be quick). */
+        void applied(Mutation mutation, ApplyResult result);
+
+        /** The cluster meta (member attributes, alarms) changed (apply thread). */
+        void metaChanged();
+
+        /** Answers a lease query; runs only where {@link #query} is called (any thread). */
+        QueryReply leaseQuery(Query query);
+
+        /** This member became the leader and applied every entry of earlier terms (apply thread). */
+        void leaderReady();
+
+        /** The leader changed ({@code leaderId} null when unknown). */
+        void leaderChanged(RaftPeerId leaderId);
+
+        /** A configuration entry was applied (apply thread). */
+        void configurationChanged(RaftConfigurationProto conf);
+
+        /** The store was replaced by a checkpoint from the leader (apply thread). */
+        void storeReplaced();
+
+        /** A fatal error: the node must stop. */
+        void fatal(String what, Throwable cause);
+    }
+
+    /** Downloads a checkpoint from the leader into a directory that does not exist yet. */
+    @FunctionalInterface
+    public interface CheckpointFetcher {
+        /** Writes the leader's checkpoint (a store directory plus the meta file) into {@code target}. */
+        void fetch(RoleInfoProto roleInfo, Path target) throws IOException;
+    }
+
+    private static final String INSTALL_READY = "install-ready";
+    private static final String INSTALL_DOWNLOAD = "install-download";
+    private static final String STORE_OLD = "store.old";
+
+    private final Path dataDirectory;
+    private final Path storeDirectory;
+    private final Path metaDirectory;
+    private final StoreOptions storeOptions;
+    private final Hooks hooks;
+    private final CheckpointFetcher fetcher;
+    /** Readers hold it shared; replacing the store takes it exclusively. */
+    private final ReentrantReadWriteLock storeLock = new ReentrantReadWriteLock();
+    private final List<CommitListener> commitListeners = new CopyOnWriteArrayList<>();
+    private final ConcurrentSkipListMap<Long, CompletableFuture<Void>> appliedWaiters = new ConcurrentSkipListMap<>();
+    private volatile RocksMvccStore store;
+    private volatile ClusterMeta meta;
+    private volatile TermIndex durable = TermIndex.INITIAL_VALUE;
+    private volatile TermIndex installed;
+
+    public KvStateMachine(Path dataDirectory, StoreOptions storeOptions, Hooks hooks, CheckpointFetcher fetcher) {
+        this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory == null");
+        this.storeDirectory = dataDirectory.resolve("store");
+        this.metaDirectory = dataDirectory.resolve("meta");
+        this.storeOptions = Objects.requireNonNull(storeOptions, "storeOptions == null");
+        this.hooks = Objects.requireNonNull(hooks, "hooks == null");
+        this.fetcher = Objects.requireNonNull(fetcher, "fetcher == null");
+    }
+
+    // ---- lifecycle ------------------------------------------------------------------------------
+
+    /**
+     * Opens the store (once; it stays open across Ratis's re-initializations) and reports its applied
+     * position to Ratis as both the last applied entry and the latest snapshot, so Ratis replays exactly
+     * the entries after it.
+     */
+    @Override
+    public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage storage) throws IOException {
+        super.initialize(server, groupId, storage);
+        if (store == null) {
+            openStore();
+        }
+        getLifeCycle().startAndTransition(() -> { });
+    }
+
+    /** Opens the store, finishing or rolling back a store swap a crash interrupted. */
+    public synchronized void openStore() {
+        if (store != null) {
+            return;
+        }
+        recoverSwap();
+        RocksMvccStore s = RocksMvccStore.open(storeDirectory, storeOptions);
+        s.addCommitListener(this::dispatchCommitted);
+        meta = ClusterMeta.load(metaDirectory);
+        store = s;
+        LogPosition p = s.appliedPosition();
+        TermIndex ti = TermIndex.valueOf(p.term(), p.index());
+        setLastAppliedTermIndex(ti);
+        durable = ti;
+        log.info("state machine store {} at {}", storeDirectory, ti);
+    }
+
+    private void recoverSwap() {
+        Path ready = dataDirectory.resolve(INSTALL_READY);
+        Path old = dataDirectory.resolve(STORE_OLD);
+        try {
+            if (!Files.exists(storeDirectory) && Files.exists(ready)) {
+                log.warn("finishing an interrupted snapshot install from {}", ready);
+                moveInstalled(ready);
+            } else if (!Files.exists(storeDirectory) && Files.exists(old)) {
+                log.warn("rolling back an interrupted snapshot install: restoring {}", old);
+                Files.move(old, storeDirectory, StandardCopyOption.ATOMIC_MOVE);
+            }
+            deleteTree(old);
+            deleteTree(ready);
+            deleteTree(dataDirectory.resolve(INSTALL_DOWNLOAD));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot recover the store directory in " + dataDirectory, e);
+        }
+    }
+
+    /** Moves a downloaded checkpoint's store and meta into place. */
+    private void moveInstalled(Path ready) throws IOException {
+        Path readyMeta = ready.resolve("meta");
+        if (Files.exists(readyMeta.resolve(ClusterMeta.FILE_NAME))) {
+            Files.createDirectories(metaDirectory);
+            Files.move(readyMeta.resolve(ClusterMeta.FILE_NAME), metaDirectory.resolve(ClusterMeta.FILE_NAME),
+                    StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+        Files.move(ready.resolve("store"), storeDirectory, StandardCopyOption.ATOMIC_MOVE);
+        deleteTree(ready);
+    }
+
+    @Override
+    public void pause() {
+        LifeCycle lc = getLifeCycle();
+        if (lc.getCurrentState() == LifeCycle.State.RUNNING) {
+            lc.transition(LifeCycle.State.PAUSING);
+            lc.transition(LifeCycle.State.PAUSED);
+        }
+    }
+
+    /**
+     * Called by Ratis on the updater thread after a snapshot install (apply is paused): swaps the
+     * downloaded checkpoint in, reopens the store and tells the hooks.
+     */
+    @Override
+    public void reinitialize() throws IOException {
+        TermIndex ti = installed;
+        if (ti != null) {
+            Path ready = dataDirectory.resolve(INSTALL_READY);
+            storeLock.writeLock().lock();
+            try {
+                RocksMvccStore old = store;
+                store = null;
+                if (old != null) {
+                    old.close();
+                }
+                Path oldDir = dataDirectory.resolve(STORE_OLD);
+                deleteTree(oldDir);
+                Files.move(storeDirectory, oldDir, StandardCopyOption.ATOMIC_MOVE);
+                moveInstalled(ready);
+                deleteTree(oldDir);
+                openStore();
+                installed = null;
+            } finally {
+                storeLock.writeLock().unlock();
+            }
+            log.info("installed the leader's checkpoint: store now at {}", store.appliedPosition());
+            hooks.metaChanged();
+            hooks.storeReplaced();
+            completeWaiters(getLastAppliedTermIndex().getIndex());
+        }
+        LifeCycle lc = getLifeCycle();
+        if (lc.getCurrentState() == LifeCycle.State.PAUSED) {
+            lc.transition(LifeCycle.State.STARTING);
+            lc.transition(LifeCycle.State.RUNNING);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        storeLock.writeLock().lock();
+        try {
+            RocksMvccStore s = store;
+            store = null;
+            if (s != null) {
+                s.close();
+            }
+        } finally {
+            storeLock.writeLock().unlock();
+        }
+        for (CompletableFuture<Void> f : appliedWaiters.values()) {
+            f.completeExceptionally(new IllegalStateException("state machine closed"));
+        }
+        appliedWaiters.clear();
+    }
+
+    // ---- store access ---------------------------------------------------------------------------
+
+    /**
+     * Runs {@code read} against the current store, holding it open (a snapshot install waits for it).
+     *
+     * @throws IllegalStateException when the store is closed
+     */
+    public <T> T withStore(Function<MvccStore, T> read) {
+        storeLock.readLock().lock();
+        try {
+            RocksMvccStore s = store;
+            if (s == null) {
+                throw new IllegalStateException("store is not open");
+            }
+            return read.apply(s);
+        } finally {
+            storeLock.readLock().unlock();
+        }
+    }
+
+    public ClusterMeta meta() {
+        return meta;
+    }
+
+    /** Registers a listener told of every applied batch, across store replacements. */
+    public void addCommitListener(CommitListener listener) {
+        commitListeners.add(Objects.requireNonNull(listener, "listener == null"));
+    }
+
+    private void dispatchCommitted(List<ApplyResult> results) {
+        for (CommitListener l : commitListeners) {
+            l.committed(results);
+        }
+    }
+
+    /** Completes once this member has applied {@code index} (immediately when it already has). */
+    public CompletableFuture<Void> waitApplied(long index) {
+        if (getLastAppliedTermIndex().getIndex() >= index) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> f = appliedWaiters.computeIfAbsent(index, i -> new CompletableFuture<>());
+        if (getLastAppliedTermIndex().getIndex() >= index) {
+            completeWaiters(getLastAppliedTermIndex().getIndex());
+        }
+        return f;
+    }
+
+    private void completeWaiters(long applied) {
+        Map<Long, CompletableFuture<Void>> done = appliedWaiters.headMap(applied, true);
+        for (Long i : done.keySet()) {
+            CompletableFuture<Void> f = appliedWaiters.remove(i);
+            if (f != null) {
+                f.complete(null);
+            }
+        }
+    }
+
+    // ---- apply ----------------------------------------------------------------------------------
+
+    @Override
+    public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+        LogEntryProto entry = trx.getLogEntry();
+        long term = entry.getTerm();
+        long index = entry.getIndex();
+        CommandReply reply;
+        storeLock.readLock().lock();
+        try {
+            Command command = CommandCodec.parseCommand(entry.getStateMachineLogEntry().getLogData().toByteArray());
+            reply = apply(command, new LogPosition(term, index));
+        } catch (RuntimeException e) {
+            // A committed entry that cannot be decoded or applied: the replicas would diverge if this
+            // one went on. Ratis closes the server when apply throws (StateMachineUpdater).
+            hooks.fatal("applying entry " + TermIndex.valueOf(term, index) + " failed", e);
+            throw e;
+        } finally {
+            storeLock.readLock().unlock();
+        }
+        updateLastAppliedTermIndex(term, index);
+        completeWaiters(index);
+        return CompletableFuture.completedFuture(Message.valueOf(UnsafeByteOperations.unsafeWrap(reply.toByteArray())));
+    }
+
+    private CommandReply apply(Command command, LogPosition position) {
+        RocksMvccStore s = store;
+        if (s == null) {
+            throw new IllegalStateException("store is not open");
+        }
+        Mutation mutation = CommandCodec.decode(command);
+        if (mutation == null) {
+            // Publish / alarm: cluster meta, idempotent sets; then advance the store's position.
+            if (!position.isAtOrBelow(s.appliedPosition())) {
+                if (command.hasPublish()) {
+                    meta.publish(command.getPublish(), position.index());
+                } else {
+                    meta.alarm(command.getAlarm(), position.index());
+                }
+                s.applyAll(position, List.of());
+                hooks.metaChanged();
+            }
+            return CommandReply.newBuilder().setAppliedIndex(position.index())
+                    .setDone(EmptyReply.newBuilder().setRevision(s.currentRevision())).build();
+        }
+        ApplyResult result = s.apply(position, mutation);
+        hooks.applied(mutation, result);
+        return CommandCodec.encodeResult(result.result(), position.index());
+    }
+
+    /** Configuration and metadata entries: advance the store's position too (see the class comment). */
+    @Override
+    public void notifyTermIndexUpdated(long term, long index) {
+        storeLock.readLock().lock();
+        try {
+            RocksMvccStore s = store;
+            if (s != null && index > s.appliedPosition().index()) {
+                s.applyAll(new LogPosition(term, index), List.of());
+            }
+        } catch (RuntimeException e) {
+            hooks.fatal("recording entry " + TermIndex.valueOf(term, index) + " failed", e);
+            throw e;
+        } finally {
+            storeLock.readLock().unlock();
+        }
+        super.notifyTermIndexUpdated(term, index);
+        completeWaiters(index);
+    }
+
+    @Override
+    public void notifyConfigurationChanged(long term, long index, RaftConfigurationProto newConf) {
+        hooks.configurationChanged(newConf);
+    }
+
+    @Override
+    public void notifyLeaderChanged(RaftGroupMemberId groupMemberId, RaftPeerId newLeaderId) {
+        hooks.leaderChanged(newLeaderId);
+    }
+
+    @Override
+    public void notifyLeaderReady() {
+        hooks.leaderReady();
+    }
+
+    // ---- queries --------------------------------------------------------------------------------
+
+    /**
+     * Read-only requests. Ratis calls it after ReadIndex (the {@code LINEARIZABLE} read option), once
+     * this member has applied up to the read index; it may run concurrently with apply.
+     */
+    @Override
+    public CompletableFuture<Message> query(Message request) {
+        try {
+            Query q = Query.parseFrom(request.getContent().toByteArray());
+            QueryReply reply = q.hasBarrier()
+                    ? QueryReply.newBuilder().setAppliedIndex(getLastAppliedTermIndex().getIndex()).build()
+                    : hooks.leaseQuery(q);
+            return CompletableFuture.completedFuture(Message.valueOf(UnsafeByteOperations.unsafeWrap(reply.toByteArray())));
+        } catch (IOException | RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Stale reads are not used by Caravel (serializable reads go to the store directly). Overridden
+     * because {@link BaseStateMachine#queryStale} can park forever (its waiters are released only on a
+     * no-op update of the applied index).
+     */
+    @Override
+    public CompletableFuture<Message> queryStale(Message request, long minIndex) {
+        return waitApplied(minIndex).thenCompose(v -> query(request));
+    }
+
+    // ---- snapshots ------------------------------------------------------------------------------
+
+    /**
+     * Makes the store durable up to the applied index and returns that index; Ratis then purges its log
+     * up to it. Runs on the updater thread, so no entry is applied meanwhile.
+     */
+    @Override
+    public long takeSnapshot() throws IOException {
+        storeLock.readLock().lock();
+        try {
+            RocksMvccStore s = store;
+            if (s == null) {
+                throw new IOException("store is not open");
+            }
+            LogPosition p = s.appliedPosition();
+            s.sync();
+            TermIndex ti = TermIndex.valueOf(p.term(), p.index());
+            durable = ti;
+            log.info("snapshot: store durable at {}", ti);
+            return ti.getIndex();
+        } catch (RuntimeException e) {
+            throw new IOException("cannot make the store durable", e);
+        } finally {
+            storeLock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public SnapshotInfo getLatestSnapshot() {
+        TermIndex ti = durable;
+        return new SnapshotInfo() {
+            @Override
+            public TermIndex getTermIndex() {
+                return ti;
+            }
+
+            @Override
+            public List<FileInfo> getFiles() {
+                return List.of();
+            }
+
+            @Override
+            public String toString() {
+                return "store@" + ti;
+            }
+        };
+    }
+
+    /**
+     * The leader purged entries this follower needs: download its checkpoint, check that it is ahead of
+     * the local store, and report its position. The swap itself happens in {@link #reinitialize}.
+     * Completing with null tells Ratis the snapshot is unavailable (it asks again later).
+     */
+    @Override
+    public CompletableFuture<TermIndex> notifyInstallSnapshotFromLeader(RoleInfoProto roleInfo, TermIndex firstTermIndexInLog) {
+        return CompletableFuture.supplyAsync(() -> {
+            Path download = dataDirectory.resolve(INSTALL_DOWNLOAD);
+            Path ready = dataDirectory.resolve(INSTALL_READY);
+            try {
+                deleteTree(download);
+                deleteTree(ready);
+                log.info("installing a checkpoint from the leader (its log starts at {})", firstTermIndexInLog);
+                fetcher.fetch(roleInfo, download);
+                LogPosition p;
+                try (RocksMvccStore candidate = RocksMvccStore.open(download.resolve("store"), storeOptions)) {
+                    p = candidate.appliedPosition();
+                }
+                long local = getLastAppliedTermIndex().getIndex();
+                if (p.index() <= local || p.index() + 1 < firstTermIndexInLog.getIndex()) {
+                    log.warn("checkpoint at {} is unusable: local applied {}, leader log starts at {}",
+                            p, local, firstTermIndexInLog);
+                    deleteTree(download);
+                    return null;
+                }
+                Files.move(download, ready, StandardCopyOption.ATOMIC_MOVE);
+                TermIndex ti = TermIndex.valueOf(p.term(), p.index());
+                installed = ti;
+                durable = ti;
+                return ti;
+            } catch (IOException | RuntimeException e) {
+                log.warn("checkpoint download failed: {}", e.toString());
+                try {
+                    deleteTree(download);
+                } catch (IOException ignored) {
+                    // best effort; recoverSwap cleans up at the next start
+                }
+                return null;
+            }
+        });
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    /** The shaded ByteString of a message's bytes (for the node; never leaves the raft module). */
+    public static ByteString wrap(byte[] bytes) {
+        return UnsafeByteOperations.unsafeWrap(bytes);
+    }
+}

@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * etcd's {@code Maintenance} service. Status reports the leader's member id so that etcdctl prints
  * IS LEADER for the member whose id it is. Snapshot streams a consistent copy of this member's store in
  * chunks of 32 KiB with {@code remaining_bytes}, honouring gRPC flow control (the copy is spooled to a
- * temporary file first, so a slow client never holds the store). Thread-safe; file work runs on
+ * temporary file first, so a slow client never holds the store), padded and followed by its SHA-256 as
+ * etcd's clients expect ({@link #appendChecksum}). Thread-safe; file work runs on
  * {@code ioExecutor}, never on a gRPC thread.
  */
 public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
@@ -166,12 +167,49 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
             } catch (IOException e) {
                 failure = failure == null ? e : failure;
             }
+            if (failure == null) {
+                try {
+                    appendChecksum(file);
+                } catch (IOException | RuntimeException e) {
+                    failure = e;
+                }
+            }
             if (failure != null) {
                 sender.fail(failure);
                 return;
             }
             sender.start();
         }, ioExecutor);
+    }
+
+    /**
+     * Makes the stream what etcd's clients verify: etcd sends its bbolt file (a whole number of pages)
+     * followed by the SHA-256 of it, and etcdctl 3.4's {@code snapshot save} refuses a download whose
+     * size is not {@code 512*n + 32} or whose last 32 bytes are not the SHA-256 of the rest ("sha256
+     * checksum not found"). The archive is padded with zeros to a multiple of 512 (its reader stops at its
+     * own end marker, so the padding is ignored on restore), then the digest is appended.
+     */
+    static void appendChecksum(Path file) throws IOException {
+        long size = Files.size(file);
+        int pad = (int) ((512 - size % 512) % 512);
+        try (OutputStream o = Files.newOutputStream(file, java.nio.file.StandardOpenOption.APPEND)) {
+            o.write(new byte[pad]);
+        }
+        java.security.MessageDigest sha;
+        try {
+            sha = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[64 * 1024];
+            for (int r; (r = in.read(buf)) > 0; ) {
+                sha.update(buf, 0, r);
+            }
+        }
+        try (OutputStream o = Files.newOutputStream(file, java.nio.file.StandardOpenOption.APPEND)) {
+            o.write(sha.digest());
+        }
     }
 
     /** Streams a spooled snapshot file when the client is ready for more, then deletes it. */

@@ -234,7 +234,11 @@ class GrpcServicesJetcdTest {
         assertThat(client.getClusterClient().listMember().get().getMembers()).hasSize(1);
         ByteArrayOutputStream snap = new ByteArrayOutputStream();
         long size = client.getMaintenanceClient().snapshot(snap).get();
-        assertThat(size).isEqualTo(100_000);
+        // the archive, zero-padded to 512 bytes, then its SHA-256: what etcdctl's snapshot save checks
+        assertThat(size).isEqualTo(100_352 + 32);
+        byte[] all = snap.toByteArray();
+        byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(java.util.Arrays.copyOf(all, all.length - 32));
+        assertThat(java.util.Arrays.copyOfRange(all, all.length - 32, all.length)).isEqualTo(digest);
         assertThat(snap.toByteArray()[251]).isEqualTo((byte) 0);
         assertThat(snap.toByteArray()[252]).isEqualTo((byte) 1);
         assertThat(client.getMaintenanceClient().listAlarms().get().getAlarms()).isEmpty();

@@ -23,6 +23,9 @@ public final class Report {
   /** How many operations of a list are printed before "... and N more". */
   private static final int LIST_LIMIT = 8;
 
+  /** Values and states longer than this are abbreviated (kv strings grow long). */
+  private static final int VALUE_CHARS = 80;
+
   private Report() {}
 
   /**
@@ -74,12 +77,13 @@ public final class Report {
     if (verbose) {
       int i = 1;
       for (Counterexample.Step step : c.longestPrefix()) {
-        sb.append("    ").append(i++).append(". ").append(step.op()).append("  ⇒ ")
+        sb.append("    ").append(i++).append(". ").append(step.op().toString(VALUE_CHARS)).append("  ⇒ ")
             .append(describeState(model, step.stateAfter())).append('\n');
       }
     }
     Operation blocking = c.blocking();
-    sb.append("  Then ").append(blocking).append(" must take effect before it completes, but cannot.\n");
+    sb.append("  Then ").append(blocking.toString(VALUE_CHARS))
+        .append(" must take effect before it completes, but cannot.\n");
     appendOps(sb, "    illegal in that state", c.illegalCandidates());
     appendOps(sb, "    legal, but every continuation fails", c.exhaustedCandidates());
     sb.append("  Failing window: lines ").append(c.windowFirstLine()).append('–')
@@ -92,7 +96,7 @@ public final class Report {
     }
     sb.append(title).append(":\n");
     for (int i = 0; i < ops.size() && i < LIST_LIMIT; i++) {
-      sb.append("      ").append(ops.get(i)).append('\n');
+      sb.append("      ").append(ops.get(i).toString(VALUE_CHARS)).append('\n');
     }
     if (ops.size() > LIST_LIMIT) {
       sb.append("      ... and ").append(ops.size() - LIST_LIMIT).append(" more\n");
@@ -109,6 +113,11 @@ public final class Report {
 
   @SuppressWarnings("unchecked")
   private static <S> String describeState(Model<S> model, Object state) {
-    return model.describeState((S) state);
+    String text = model.describeState((S) state);
+    if (text.length() <= VALUE_CHARS) {
+      return text;
+    }
+    int tail = (VALUE_CHARS - 3) / 3;
+    return text.substring(0, VALUE_CHARS - 3 - tail) + " … " + text.substring(text.length() - tail);
   }
 }

@@ -11,14 +11,14 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletionService;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,15 +38,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       take effect at any moment after their invocation, or never.
  *   <li>Operations are split into partitions by {@link Model#partitionKey}; by P-compositionality
  *       the history is linearizable exactly when every partition is.
- *   <li>Partitions are searched in parallel on a bounded pool of daemon threads, smallest first,
- *       each with the Wing–Gong–Lowe search. With {@link CheckOptions#stopAtFirstViolation()} the
- *       first violation cancels the rest. When {@link CheckOptions#timeout()} passes, unfinished
- *       partitions are {@link Verdict#UNKNOWN}; so is a partition whose search runs out of memory.
+ *   <li>Partitions are searched in parallel on a bounded pool of daemon threads, each with the
+ *       Wing–Gong–Lowe search, smallest first and time-sliced round-robin (a search that has not
+ *       finished after {@link #SLICE} yields its thread to the next partition), so one expensive
+ *       partition cannot hold up a verdict another gives quickly. With {@link
+ *       CheckOptions#stopAtFirstViolation()} the first violation cancels the rest. When {@link
+ *       CheckOptions#timeout()} passes, unfinished partitions are {@link Verdict#UNKNOWN}; so is a
+ *       partition whose search runs out of memory.
  * </ol>
  *
  * <p>The check always returns within roughly the timeout plus {@link #GRACE}: searches poll the
- * deadline and the cancel flag every thousand or so steps, and the caller waits for them with a
- * bounded wait.
+ * deadline and the cancel flag every thousand or so steps, and the caller waits for them with
+ * bounded waits.
  *
  * <p>Instances are immutable and thread-safe; each call to {@link #check} uses its own thread pool,
  * which it shuts down before returning.
@@ -55,6 +58,9 @@ public final class LinearizabilityChecker {
 
   /** How long after the deadline (or a cancel) the checker waits for searches to notice it. */
   public static final Duration GRACE = Duration.ofSeconds(2);
+
+  /** How long a partition's search runs before it yields its thread to the next partition. */
+  public static final Duration SLICE = Duration.ofMillis(50);
 
   private static final AtomicInteger POOL_NUMBER = new AtomicInteger();
 
@@ -85,10 +91,9 @@ public final class LinearizabilityChecker {
     long deadline = start + options.timeout().toNanos();
     List<Partition> partitions = partition(model, history.operations());
 
-    AtomicBoolean cancelled = new AtomicBoolean();
     Map<Partition, PartitionResult> results = new HashMap<>();
     if (!partitions.isEmpty()) {
-      searchAll(model, partitions, deadline, cancelled, results);
+      searchAll(model, partitions, deadline, results);
     }
     List<PartitionResult> ordered = new ArrayList<>(partitions.size());
     for (Partition p : partitions) {
@@ -103,29 +108,27 @@ public final class LinearizabilityChecker {
   }
 
   private <S> void searchAll(
-      Model<S> model, List<Partition> partitions, long deadline, AtomicBoolean cancelled,
-      Map<Partition, PartitionResult> results) {
+      Model<S> model, List<Partition> partitions, long deadline, Map<Partition, PartitionResult> results) {
+    AtomicBoolean cancelled = new AtomicBoolean();
     int threads = Math.min(options.parallelism(), partitions.size());
     ExecutorService pool = Executors.newFixedThreadPool(threads, daemonThreads());
-    CompletionService<PartitionResult> completion = new ExecutorCompletionService<>(pool);
+    BlockingQueue<Finished> done = new LinkedBlockingQueue<>();
     try {
       List<Partition> bySize = new ArrayList<>(partitions);
       bySize.sort(Comparator.comparingInt((Partition p) -> p.ops.size()).thenComparingInt(p -> p.order));
-      Map<Future<PartitionResult>, Partition> submitted = new HashMap<>();
       for (Partition p : bySize) {
-        submitted.put(completion.submit(() -> search(model, p, deadline, cancelled)), p);
+        pool.execute(new Slice<>(new WglSearch<>(model, p.ops), p, pool, deadline, cancelled, done));
       }
       long graceNanos = GRACE.toNanos();
       for (int remaining = partitions.size(); remaining > 0; remaining--) {
         long now = System.nanoTime();
         long wait = cancelled.get() ? graceNanos : Math.max(0, deadline - now) + graceNanos;
-        Future<PartitionResult> done = completion.poll(wait, TimeUnit.NANOSECONDS);
-        if (done == null) {
+        Finished f = done.poll(wait, TimeUnit.NANOSECONDS);
+        if (f == null) {
           break; // searches failed to notice the deadline or cancel in time; report them unknown
         }
-        PartitionResult r = get(done);
-        results.put(submitted.get(done), r);
-        if (r.verdict() == Verdict.NOT_LINEARIZABLE && options.stopAtFirstViolation()) {
+        results.put(f.partition, f.result);
+        if (f.result.verdict() == Verdict.NOT_LINEARIZABLE && options.stopAtFirstViolation()) {
           cancelled.set(true);
         }
       }
@@ -142,53 +145,98 @@ public final class LinearizabilityChecker {
     }
   }
 
-  private <S> PartitionResult search(Model<S> model, Partition p, long deadline, AtomicBoolean cancelled) {
-    long start = System.nanoTime();
-    if (cancelled.get()) {
-      return unknown(p, cancelReason(deadline), Duration.ZERO);
-    }
-    try {
-      WglSearch<S> search = new WglSearch<>(model, p.ops, () ->
-          cancelled.get() || System.nanoTime() - deadline >= 0 || Thread.currentThread().isInterrupted());
-      WglSearch.SearchResult r = search.run();
-      Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-      if (r.verdict() == Verdict.UNKNOWN) {
-        return unknown(p, cancelReason(deadline), elapsed);
-      }
-      return new PartitionResult(p.key, r.verdict(), p.ops.size(), "", r.linearization(), r.counterexample(), elapsed);
-    } catch (ConfigCache.SearchSpaceExhaustedException e) {
-      return unknown(p, "the search space is too large (" + e.getMessage() + ")",
-          Duration.ofNanos(System.nanoTime() - start));
-    } catch (OutOfMemoryError e) {
-      // The search's memory is garbage once we return; report rather than kill the whole check.
-      return unknown(p, "the search ran out of memory", Duration.ofNanos(System.nanoTime() - start));
-    }
-  }
+  /** A partition's final result. */
+  private record Finished(Partition partition, PartitionResult result) {}
 
-  private String cancelReason(long deadline) {
-    if (System.nanoTime() - deadline >= 0) {
-      return "timed out after " + formatSeconds(options.timeout());
+  /**
+   * One partition's search, run one time slice at a time. Partitions take turns on the pool: a
+   * search that has not finished when its slice ends is paused and queued again behind the
+   * others, so every partition makes progress and an easy violation is found even while hard
+   * partitions are still running.
+   */
+  private final class Slice<S> implements Runnable {
+    private final WglSearch<S> search;
+    private final Partition partition;
+    private final ExecutorService pool;
+    private final long deadline;
+    private final AtomicBoolean cancelled;
+    private final BlockingQueue<Finished> done;
+    private long searchNanos;
+
+    Slice(WglSearch<S> search, Partition partition, ExecutorService pool, long deadline,
+        AtomicBoolean cancelled, BlockingQueue<Finished> done) {
+      this.search = search;
+      this.partition = partition;
+      this.pool = pool;
+      this.deadline = deadline;
+      this.cancelled = cancelled;
+      this.done = done;
     }
-    return "cancelled: another partition is not linearizable";
+
+    @Override
+    public void run() {
+      if (stopped()) {
+        finish(unknown(partition, stopReason(), Duration.ofNanos(searchNanos)));
+        return;
+      }
+      long start = System.nanoTime();
+      long sliceEnd = start + SLICE.toNanos();
+      WglSearch.SearchResult r;
+      try {
+        r = search.resume(() -> System.nanoTime() - sliceEnd >= 0 || stopped());
+      } catch (ConfigCache.SearchSpaceExhaustedException e) {
+        finish(unknown(partition, "the search space is too large (" + e.getMessage() + ")", elapsed(start)));
+        return;
+      } catch (OutOfMemoryError e) {
+        // The search's memory becomes garbage once this slice is dropped; report, don't kill the check.
+        finish(unknown(partition, "the search ran out of memory", elapsed(start)));
+        return;
+      } catch (RuntimeException e) {
+        // A bug, most likely in a model; the reason names the exception.
+        finish(unknown(partition, "the search failed: " + e, elapsed(start)));
+        return;
+      }
+      Duration elapsed = elapsed(start);
+      if (r != null) {
+        finish(new PartitionResult(partition.key, r.verdict(), partition.ops.size(), "",
+            r.linearization(), r.counterexample(), elapsed));
+      } else if (stopped()) {
+        finish(unknown(partition, stopReason(), elapsed));
+      } else {
+        try {
+          pool.execute(this); // to the back of the queue: the other partitions have a turn
+        } catch (RejectedExecutionException e) {
+          finish(unknown(partition, stopReason(), elapsed));
+        }
+      }
+    }
+
+    private void finish(PartitionResult result) {
+      done.add(new Finished(partition, result));
+    }
+
+    private Duration elapsed(long sliceStart) {
+      searchNanos += System.nanoTime() - sliceStart;
+      return Duration.ofNanos(searchNanos);
+    }
+
+    private boolean stopped() {
+      return cancelled.get() || System.nanoTime() - deadline >= 0 || Thread.currentThread().isInterrupted();
+    }
+
+    private String stopReason() {
+      if (System.nanoTime() - deadline >= 0) {
+        return "timed out after " + formatSeconds(options.timeout());
+      }
+      if (cancelled.get()) {
+        return "cancelled: another partition is not linearizable";
+      }
+      return "interrupted";
+    }
   }
 
   private static PartitionResult unknown(Partition p, String reason, Duration elapsed) {
     return new PartitionResult(p.key, Verdict.UNKNOWN, p.ops.size(), reason, List.of(), null, elapsed);
-  }
-
-  private static PartitionResult get(Future<PartitionResult> done) throws InterruptedException {
-    try {
-      return done.get();
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException re) {
-        throw re; // a bug in a model, not a verdict
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
-      throw new IllegalStateException(cause);
-    }
   }
 
   private static <S> List<Partition> partition(Model<S> model, List<Operation> operations) {
@@ -221,7 +269,7 @@ public final class LinearizabilityChecker {
   }
 
   static String formatSeconds(Duration d) {
-    return String.format(java.util.Locale.ROOT, "%.3g s", d.toNanos() / 1e9);
+    return String.format(Locale.ROOT, "%.3g s", d.toNanos() / 1e9);
   }
 
   /** The operations of one key. */

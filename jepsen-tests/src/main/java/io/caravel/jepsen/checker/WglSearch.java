@@ -35,19 +35,19 @@ import java.util.function.BooleanSupplier;
  * configuration before it fails too. Read-heavy histories that are not linearizable are refuted far
  * sooner this way.
  *
- * <p>A search instance is used once, by one thread.
+ * <p>A search can be paused and resumed ({@link #resume}), so that a scheduler can time-slice many
+ * partitions over a few threads and an easy partition is never stuck behind a hard one.
  */
 final class WglSearch<S> {
 
-  /** How many loop iterations pass between checks of the stop condition. */
+  /** How many loop iterations pass between checks of the pause condition. */
   private static final int POLL_MASK = (1 << 10) - 1;
 
   private final Model<S> model;
   private final List<Operation> ops;
-  private final BooleanSupplier stop;
 
-  /** The outcome of a search: verdict plus its evidence; {@code UNKNOWN} means it was stopped. */
-  record SearchResult(Verdict verdict, String reason, List<Operation> linearization, Counterexample counterexample) {}
+  /** The outcome of a finished search: verdict plus its evidence (LINEARIZABLE or NOT_LINEARIZABLE). */
+  record SearchResult(Verdict verdict, List<Operation> linearization, Counterexample counterexample) {}
 
   /** A call or return in the linked list. */
   private static final class Entry {
@@ -67,62 +67,70 @@ final class WglSearch<S> {
     }
   }
 
+  // The search's state, kept between calls to resume(). Set up by the first call.
+  private boolean started;
+  private Entry head;
+  private long[] zobrist;
+  private boolean[] readOnly;
+  private long[] bits;
+  private long bitsHash;
+  private ConfigCache cache;
+  private Entry[] stackEntries;
+  private S[] stackStates;
+  private boolean[] stackForced;
+  private int depth;
+  private S state;
+  private Counterexample best;
+  private int bestDepth = -1;
+  private Entry e;
+  /** The current configuration was just entered: look for a read to force first. */
+  private boolean fresh;
+  private SearchResult result;
+
   /**
    * @param model the model
    * @param ops the partition's operations, each OK or INFO (FAIL removed), with distinct positions
-   * @param stop polled now and then; when it returns true the search gives up with UNKNOWN
    */
-  WglSearch(Model<S> model, List<Operation> ops, BooleanSupplier stop) {
+  WglSearch(Model<S> model, List<Operation> ops) {
     this.model = model;
     this.ops = ops;
-    this.stop = stop;
   }
 
-  SearchResult run() {
-    int n = ops.size();
-    Entry head = buildList();
-    long[] zobrist = new long[n];
-    boolean[] readOnly = new boolean[n];
-    for (int i = 0; i < n; i++) {
-      zobrist[i] = ConfigCache.mix(0x9E3779B97F4A7C15L * (i + 1));
-      readOnly[i] = model.isReadOnly(ops.get(i));
-    }
-    long[] bits = new long[(n + 63) >>> 6];
-    long bitsHash = 0;
-    ConfigCache cache = new ConfigCache();
-    Entry[] stackEntries = new Entry[n];
-    @SuppressWarnings("unchecked")
-    S[] stackStates = (S[]) new Object[n];
-    boolean[] stackForced = new boolean[n];
-    int depth = 0;
-    S state = model.initialState();
-    Counterexample best = null;
-    int bestDepth = -1;
-    int iterations = 0;
+  /** The number of configurations visited so far. */
+  int configurations() {
+    return cache == null ? 0 : cache.size();
+  }
 
-    Entry e = head.next;
-    boolean fresh = true; // the current configuration was just entered: look for a read to force
+  /**
+   * Runs the search until it finishes or {@code pause} says to stop for now; {@code pause} is
+   * polled every thousand or so steps. A paused search can be resumed later, from any thread (but
+   * from one thread at a time, with a happens-before edge between calls, e.g. via an executor).
+   *
+   * @return the result, or {@code null} if paused before finishing
+   * @throws ConfigCache.SearchSpaceExhaustedException if the memo cannot grow any further
+   */
+  SearchResult resume(BooleanSupplier pause) {
+    if (result != null) {
+      return result;
+    }
+    if (!started) {
+      start();
+    }
+    int iterations = 0;
     while (head.next != null) {
-      if ((++iterations & POLL_MASK) == 0 && stop.getAsBoolean()) {
-        return new SearchResult(Verdict.UNKNOWN, "stopped", List.of(), null);
+      if ((++iterations & POLL_MASK) == 0 && pause.getAsBoolean()) {
+        return null;
       }
       boolean fail = false;
       if (fresh) {
         fresh = false;
-        Entry read = legalReadCandidate(head, readOnly, state);
+        Entry read = legalReadCandidate();
         if (read != null) {
           int id = read.id;
           bits[id >>> 6] |= 1L << id;
           long hash = bitsHash ^ zobrist[id];
           if (cache.add(bits, hash, state)) {
-            stackEntries[depth] = read;
-            stackStates[depth] = state;
-            stackForced[depth] = true;
-            depth++;
-            bitsHash = hash;
-            lift(read);
-            e = head.next;
-            fresh = true;
+            push(read, hash, state, true);
             continue;
           }
           // Visited before, hence failed; so does this configuration (see forcing in the class comment).
@@ -137,15 +145,7 @@ final class WglSearch<S> {
           bits[id >>> 6] |= 1L << id;
           long hash = bitsHash ^ zobrist[id];
           if (cache.add(bits, hash, next)) {
-            stackEntries[depth] = e;
-            stackStates[depth] = state;
-            stackForced[depth] = false;
-            depth++;
-            bitsHash = hash;
-            state = next;
-            lift(e);
-            e = head.next;
-            fresh = true;
+            push(e, hash, next, false);
             continue;
           }
           bits[id >>> 6] &= ~(1L << id);
@@ -159,13 +159,13 @@ final class WglSearch<S> {
         }
         if (depth > bestDepth) {
           bestDepth = depth;
-          best = counterexample(head, e, stackEntries, stackStates, depth, state);
+          best = counterexample(e);
         }
       }
-      // The current configuration fails: undo choices until one that was not forced.
+      // The current configuration fails: undo choices back to, and including, one not forced.
       while (true) {
         if (depth == 0) {
-                return new SearchResult(Verdict.NOT_LINEARIZABLE, "", List.of(), best);
+          return finish(new SearchResult(Verdict.NOT_LINEARIZABLE, List.of(), best));
         }
         depth--;
         Entry undone = stackEntries[depth];
@@ -186,14 +186,61 @@ final class WglSearch<S> {
     for (int i = 0; i < depth; i++) {
       linearization.add(stackEntries[i].op);
     }
-    return new SearchResult(Verdict.LINEARIZABLE, "", linearization, null);
+    return finish(new SearchResult(Verdict.LINEARIZABLE, linearization, null));
+  }
+
+  private void start() {
+    int n = ops.size();
+    head = buildList();
+    zobrist = new long[n];
+    readOnly = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      zobrist[i] = ConfigCache.mix(0x9E3779B97F4A7C15L * (i + 1));
+      readOnly[i] = model.isReadOnly(ops.get(i));
+    }
+    bits = new long[(n + 63) >>> 6];
+    cache = new ConfigCache();
+    stackEntries = new Entry[n];
+    @SuppressWarnings("unchecked")
+    S[] states = (S[]) new Object[n];
+    stackStates = states;
+    stackForced = new boolean[n];
+    state = model.initialState();
+    e = head.next;
+    fresh = true;
+    started = true;
+  }
+
+  /** Linearizes {@code call} (its bit is already set), moving to state {@code next}. */
+  private void push(Entry call, long hash, S next, boolean forced) {
+    stackEntries[depth] = call;
+    stackStates[depth] = state;
+    stackForced[depth] = forced;
+    depth++;
+    bitsHash = hash;
+    state = next;
+    lift(call);
+    e = head.next;
+    fresh = true;
+  }
+
+  /** Records the result and lets go of the search's memory. */
+  private SearchResult finish(SearchResult r) {
+    result = r;
+    cache = null;
+    stackEntries = null;
+    stackStates = null;
+    head = null;
+    e = null;
+    best = null;
+    return r;
   }
 
   /**
    * The first read-only operation that may go next (its call precedes every pending return) and is
    * legal in {@code state}, or null.
    */
-  private Entry legalReadCandidate(Entry head, boolean[] readOnly, S state) {
+  private Entry legalReadCandidate() {
     for (Entry x = head.next; x != null && x.call; x = x.next) {
       if (readOnly[x.id] && model.step(state, x.op) != null) {
         return x;
@@ -269,8 +316,7 @@ final class WglSearch<S> {
     }
   }
 
-  private Counterexample counterexample(
-      Entry head, Entry stuck, Entry[] stackEntries, S[] stackStates, int depth, S state) {
+  private Counterexample counterexample(Entry stuck) {
     List<Counterexample.Step> prefix = new ArrayList<>(depth);
     for (int i = 0; i < depth; i++) {
       Object after = i + 1 < depth ? stackStates[i + 1] : state;

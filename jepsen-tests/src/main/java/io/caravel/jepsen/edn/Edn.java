@@ -21,6 +21,25 @@ public final class Edn {
     return sb.toString();
   }
 
+  /**
+   * Prints a value as {@link #print} does, but when the text is longer than {@code maxChars}
+   * keeps its beginning and end around {@code " … "}, e.g. {@code "x 0 0 yx 1 0 y … x 9 9 y"}.
+   *
+   * @param maxChars the longest text returned unabbreviated; at least 10
+   */
+  public static String printAbbreviated(Object value, int maxChars) {
+    if (maxChars < 10) {
+      throw new IllegalArgumentException("maxChars must be at least 10: " + maxChars);
+    }
+    String text = print(value);
+    if (text.length() <= maxChars) {
+      return text;
+    }
+    int tail = (maxChars - 3) / 3;
+    int head = maxChars - 3 - tail;
+    return text.substring(0, head) + " … " + text.substring(text.length() - tail);
+  }
+
   private static void print(Object value, StringBuilder sb) {
     if (value == null) {
       sb.append("nil");

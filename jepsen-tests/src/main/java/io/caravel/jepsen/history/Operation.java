@@ -65,18 +65,26 @@ public record Operation(
    * :write 4"}, {@code "process 2 :cas [1 2] → ? (info)"}, with the key when there is one.
    */
   public String describe() {
+    return describe(Integer.MAX_VALUE);
+  }
+
+  /**
+   * Like {@link #describe()}, with every value abbreviated to about {@code maxValueChars} (see
+   * {@link Edn#printAbbreviated}).
+   */
+  public String describe(int maxValueChars) {
     StringBuilder sb = new StringBuilder();
     sb.append("process ").append(process).append(" :").append(f);
     if (key != null) {
-      sb.append(" key ").append(Edn.print(key));
+      sb.append(" key ").append(print(key, maxValueChars));
     }
     if (input != null) {
-      sb.append(' ').append(Edn.print(input));
+      sb.append(' ').append(print(input, maxValueChars));
     }
     switch (outcome) {
       case OK -> {
         if (output != null && !output.equals(input)) {
-          sb.append(" → ").append(Edn.print(output));
+          sb.append(" → ").append(print(output, maxValueChars));
         } else if (output == null && input == null) {
           sb.append(" → nil");
         }
@@ -87,8 +95,17 @@ public record Operation(
     return sb.toString();
   }
 
+  /** {@link #toString()} with values abbreviated to about {@code maxValueChars}. */
+  public String toString(int maxValueChars) {
+    return "op " + id + " (" + describe(maxValueChars) + ", " + lines() + ")";
+  }
+
+  private static String print(Object value, int maxChars) {
+    return maxChars == Integer.MAX_VALUE ? Edn.print(value) : Edn.printAbbreviated(value, maxChars);
+  }
+
   @Override
   public String toString() {
-    return "op " + id + " (" + describe() + ", " + lines() + ")";
+    return toString(Integer.MAX_VALUE);
   }
 }

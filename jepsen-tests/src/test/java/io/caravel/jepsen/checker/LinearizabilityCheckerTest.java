@@ -335,6 +335,26 @@ class LinearizabilityCheckerTest {
   }
 
   @Test
+  void partitionsTakeTurnsSoAHardOneScheduledFirstDoesNotHoldUpAViolation() {
+    // The hard partition is smaller, so it is scheduled first; with one thread the violation in the
+    // larger, easy partition is still found, because searches are time-sliced.
+    HistoryText h = HistoryText.hard(26, "hard");
+    for (int i = 0; i < 30; i++) {
+      h.op(100, "invoke", "write", "easy", (long) i).op(100, "ok", "write", "easy", (long) i);
+    }
+    h.op(100, "invoke", "read", "easy", null).op(100, "ok", "read", "easy", 3L);
+    LinearizabilityChecker checker = new LinearizabilityChecker(new CheckOptions(Duration.ofSeconds(60), 1, true));
+    long start = System.nanoTime();
+    CheckResult r = checker.check(RegisterModel.INSTANCE, h.history());
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    assertThat(r.partitions()).extracting(PartitionResult::operations).containsExactly(27, 31);
+    assertThat(r.verdict()).isEqualTo(Verdict.NOT_LINEARIZABLE);
+    assertThat(r.partitions().get(0).verdict()).isEqualTo(Verdict.UNKNOWN);
+    assertThat(r.partitions().get(0).reason()).startsWith("cancelled");
+    assertThat(took).isLessThan(Duration.ofSeconds(10));
+  }
+
+  @Test
   void withoutStopAtFirstViolationEveryPartitionIsDecided() {
     HistoryText h = new HistoryText()
         .op(0, "invoke", "write", "a", 1L).op(0, "ok", "write", "a", 1L)

@@ -86,6 +86,13 @@ class EdnReaderTest {
   }
 
   @Test
+  void abbreviatesLongValues() {
+    assertThat(Edn.printAbbreviated("short", 20)).isEqualTo("\"short\"");
+    String abbreviated = Edn.printAbbreviated("0123456789".repeat(10), 40);
+    assertThat(abbreviated).hasSize(40).startsWith("\"0123456789").contains(" … ").endsWith("789\"");
+  }
+
+  @Test
   void unterminatedStringNamesTheLineItStarts() {
     assertThatThrownBy(() -> readAll("{:a 1}\n{:b \"oops}\n{:c 3}\n"))
         .isInstanceOf(EdnParseException.class)

@@ -1,6 +1,8 @@
 package io.caravel.server;
 
 import io.caravel.raft.RaftNodeConfig;
+import io.caravel.raft.RaftTuning;
+import io.caravel.raft.RatisReplicatedKv;
 import io.caravel.raft.ReplicatedKv;
 import io.caravel.server.embed.EmbeddedCluster;
 import io.caravel.server.embed.EmbeddedKv;
@@ -100,7 +102,9 @@ public final class CaravelNode implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-            kv = config.replicatedKvFactory.apply(config.raftConfig());
+            kv = config.replicatedKvFactory != null
+                    ? config.replicatedKvFactory.apply(config.raftConfig())
+                    : RatisReplicatedKv.start(config.raftConfig(), config.tuning());
             hub = new WatchHub(kv, executor);
             RequestValidator validator = new RequestValidator(StoreOptions.defaults().withMaxTxnOps(config.maxTxnOps));
             embeddedKv = new EmbeddedKv(kv, validator);
@@ -265,7 +269,7 @@ public final class CaravelNode implements AutoCloseable {
         private Duration electionTimeout = Duration.ofSeconds(1);
         private int maxRequestBytes = ServiceLimits.DEFAULT_MAX_REQUEST_BYTES;
         private int maxTxnOps = StoreOptions.DEFAULT_MAX_TXN_OPS;
-        private Function<RaftNodeConfig, ReplicatedKv> replicatedKvFactory = RaftNodes::start;
+        private Function<RaftNodeConfig, ReplicatedKv> replicatedKvFactory;
 
         private Builder() {
         }
@@ -382,6 +386,14 @@ public final class CaravelNode implements AutoCloseable {
 
         private String advertisePeerUrl() {
             return advertisePeerUrl != null ? advertisePeerUrl : listenPeerUrl;
+        }
+
+        /** Ratis tuning: the defaults, with this node's txn-op limit and an entry limit above the request limit. */
+        RaftTuning tuning() {
+            RaftTuning d = RaftTuning.defaults().withStore(StoreOptions.defaults().withMaxTxnOps(maxTxnOps));
+            int entryBytes = Math.max(d.maxEntryBytes(), maxRequestBytes + ServiceLimits.GRPC_OVERHEAD_BYTES);
+            return new RaftTuning(d.store(), d.requestTimeout(), d.leaseTick(), d.leaseCheckpointInterval(),
+                    d.revisionCompactionInterval(), d.logSegmentSizeBytes(), entryBytes);
         }
 
         RaftNodeConfig raftConfig() {

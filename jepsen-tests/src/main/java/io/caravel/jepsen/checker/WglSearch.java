@@ -32,8 +32,8 @@ import java.util.function.BooleanSupplier;
  * every step legal (the read changes no state) and respects real time (nothing pending precedes
  * it). So the search linearizes such a read immediately, tries no alternative to it, and when the
  * configuration after the read fails (or was visited before, which means it failed) the
- * configuration before it fails too. Read-heavy histories that are not linearizable are refuted far
- * sooner this way.
+ * configuration before it fails too. This prunes alternatives the plain search would try around
+ * every legal read.
  *
  * <p>A search can be paused and resumed ({@link #resume}), so that a scheduler can time-slice many
  * partitions over a few threads and an easy partition is never stuck behind a hard one.

@@ -46,8 +46,10 @@ public interface Model<S> {
   String validate(Operation op);
 
   /**
-   * Whether the operation never changes the state (a read). Indeterminate read-only operations
-   * constrain nothing and are dropped before the search.
+   * Whether the operation never changes the state (a read): for every state {@code s}, {@code
+   * step(s, op)} is either {@code null} or equal to {@code s}. The checker relies on this to drop
+   * indeterminate read-only operations (they constrain nothing) and to linearize a legal read-only
+   * operation as soon as it may go next. Answering {@code false} is always safe, only slower.
    */
   boolean isReadOnly(Operation op);
 

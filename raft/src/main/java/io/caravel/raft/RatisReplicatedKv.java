@@ -92,6 +92,7 @@ import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
 import org.apache.ratis.protocol.exceptions.RaftException;
+import org.apache.ratis.protocol.exceptions.ServerNotReadyException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.rpc.SupportedRpcType;
@@ -367,7 +368,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
                 RaftProperties cp = new RaftProperties();
                 RaftConfigKeys.Rpc.setType(cp, SupportedRpcType.GRPC);
                 try (RaftClient c = RaftClient.newBuilder().setProperties(cp)
-                        .setRaftGroup(RaftGroup.valueOf(RaftGroupId.emptyGroupId(), peer))
+                        .setRaftGroup(RaftGroup.valueOf(RaftGroupId.randomId(), peer))
                         .setRetryPolicy(RetryPolicies.noRetry()).build()) {
                     List<RaftGroupId> groups = c.getGroupManagementApi(peer.getId()).list().getGroupIds();
                     if (!groups.isEmpty()) {
@@ -539,6 +540,11 @@ public final class RatisReplicatedKv implements ReplicatedKv {
             if (closed.get() || failure instanceof AlreadyClosedException) {
                 return CompletableFuture.<Void>failedFuture(ClusterError.STOPPED.exception());
             }
+            if (failure instanceof ServerNotReadyException) {
+                // A learner added at runtime stays in Ratis's STARTING state (the leader never marks a
+                // listener caught up), where local ReadIndex is refused: get the read index from the leader.
+                return leaderReadIndex(deadlineNanos);
+            }
             if (System.nanoTime() >= deadlineNanos) {
                 ClusterError e = division.getInfo().getLeaderId() == null ? ClusterError.NO_LEADER : ClusterError.TIMEOUT;
                 return CompletableFuture.<Void>failedFuture(new ClusterException(e, failure));
@@ -546,6 +552,35 @@ public final class RatisReplicatedKv implements ReplicatedKv {
             log.debug("read index failed, retrying: {}", failure.toString());
             return delay(100).thenCompose(v -> readIndex(deadlineNanos));
         }).thenCompose(Function.identity());
+    }
+
+    /**
+     * ReadIndex through the leader: the leader answers the barrier query after its own ReadIndex round,
+     * with its applied index (at least the commit index when the read arrived); this member then waits
+     * until it has applied that far.
+     */
+    private CompletableFuture<Void> leaderReadIndex(long deadlineNanos) {
+        Query q = Query.newBuilder().setBarrier(ReadBarrier.getDefaultInstance()).build();
+        return CompletableFuture.supplyAsync(() -> {
+            Throwable last = null;
+            while (System.nanoTime() < deadlineNanos) {
+                checkOpen();
+                RaftPeerId leader = division.getInfo().getLeaderId();
+                if (leader != null) {
+                    try {
+                        RaftClientReply reply = client.io().sendReadOnly(Message.valueOf(KvStateMachine.wrap(q.toByteArray())), leader);
+                        if (reply.isSuccess()) {
+                            return QueryReply.parseFrom(reply.getMessage().getContent().toByteArray()).getAppliedIndex();
+                        }
+                        last = reply.getException();
+                    } catch (IOException e) {
+                        last = e;
+                    }
+                }
+                sleepQuietly(50);
+            }
+            throw new ClusterException(division.getInfo().getLeaderId() == null ? ClusterError.NO_LEADER : ClusterError.TIMEOUT, last);
+        }, io).thenCompose(index -> withDeadline(sm.waitApplied(index), deadlineNanos, ClusterError.TIMEOUT));
     }
 
     private CompletableFuture<RaftClientReply> localRead(Query q) {
@@ -1269,7 +1304,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
             address = p.getAddress();
         }
         log.info("downloading a checkpoint from the leader at {}", address);
-        CheckpointService.download(address, target, Duration.ofMinutes(30));
+        CheckpointService.download(address, target, Duration.ofMinutes(10));
     }
 
     private static void deleteTree(Path dir) {
@@ -1307,6 +1342,12 @@ public final class RatisReplicatedKv implements ReplicatedKv {
 
     /** Publishes this member's attributes until it succeeds; raises NOSPACE when over quota. */
     private void housekeepingTick() {
+        if (!division.getInfo().isAlive()) {
+            // Ratis shut the division down: this member was removed from the group (or failed).
+            log.warn("member {} is no longer part of the group; stopping", MemberIds.peerId(memberId));
+            io.execute(this::close);
+            return;
+        }
         if (!published) {
             Optional<ClusterMeta.Attributes> mine = sm.meta().member(memberId);
             if (mine.isPresent() && mine.get().name().equals(config.name())
@@ -1325,10 +1366,6 @@ public final class RatisReplicatedKv implements ReplicatedKv {
             Command c = Command.newBuilder().setAlarm(AlarmCmd.newBuilder().setAction(AlarmCmd.Action.ACTIVATE)
                     .setMemberId(memberId).setType(AlarmCmd.Type.NOSPACE)).build();
             propose(c);
-        }
-        if (!division.getInfo().isAlive()) {
-            log.warn("member {} is no longer part of the group; stopping", MemberIds.peerId(memberId));
-            io.execute(this::close);
         }
     }
 

@@ -18,7 +18,6 @@ import org.apache.ratis.thirdparty.io.grpc.netty.NettyChannelBuilder;
 import org.apache.ratis.thirdparty.io.grpc.stub.ClientCalls;
 import org.apache.ratis.thirdparty.io.grpc.stub.ServerCallStreamObserver;
 import org.apache.ratis.thirdparty.io.grpc.stub.ServerCalls;
-import org.apache.ratis.thirdparty.io.grpc.stub.StreamObserver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,19 +73,21 @@ public final class CheckpointService {
     /** The service definition; {@code executor} runs the (blocking) streaming of each download. */
     public static ServerServiceDefinition definition(Source source, Cleaner cleaner, Executor executor) {
         return ServerServiceDefinition.builder("caravel.raft.Checkpoint")
-                .addMethod(DOWNLOAD, ServerCalls.asyncServerStreamingCall(
-                        (request, observer) -> executor.execute(() -> serve(source, cleaner, observer))))
+                .addMethod(DOWNLOAD, ServerCalls.asyncServerStreamingCall((request, observer) -> {
+                    // The ready handler may only be set during this initial call.
+                    ServerCallStreamObserver<byte[]> out = (ServerCallStreamObserver<byte[]>) observer;
+                    Object ready = new Object();
+                    out.setOnReadyHandler(() -> {
+                        synchronized (ready) {
+                            ready.notifyAll();
+                        }
+                    });
+                    executor.execute(() -> serve(source, cleaner, out, ready));
+                }))
                 .build();
     }
 
-    private static void serve(Source source, Cleaner cleaner, StreamObserver<byte[]> observer) {
-        ServerCallStreamObserver<byte[]> out = (ServerCallStreamObserver<byte[]>) observer;
-        Object ready = new Object();
-        out.setOnReadyHandler(() -> {
-            synchronized (ready) {
-                ready.notifyAll();
-            }
-        });
+    private static void serve(Source source, Cleaner cleaner, ServerCallStreamObserver<byte[]> out, Object ready) {
         Path dir = null;
         try {
             dir = source.checkpoint();

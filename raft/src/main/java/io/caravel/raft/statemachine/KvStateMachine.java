@@ -273,14 +273,14 @@ public final class KvStateMachine extends BaseStateMachine {
     /**
      * Runs {@code read} against the current store, holding it open (a snapshot install waits for it).
      *
-     * @throws IllegalStateException when the store is closed
+     * @throws io.caravel.raft.ClusterException {@code STOPPED} when the store is closed
      */
     public <T> T withStore(Function<MvccStore, T> read) {
         storeLock.readLock().lock();
         try {
             RocksMvccStore s = store;
             if (s == null) {
-                throw new IllegalStateException("store is not open");
+                throw io.caravel.raft.ClusterError.STOPPED.exception();
             }
             return read.apply(s);
         } finally {

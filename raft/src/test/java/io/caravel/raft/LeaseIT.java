@@ -1,0 +1,85 @@
+package io.caravel.raft;
+
+import static io.caravel.raft.MiniCluster.WAIT;
+import static io.caravel.raft.MiniCluster.await;
+import static io.caravel.raft.MiniCluster.waitUntil;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.caravel.store.Bytes;
+import io.caravel.store.LeaseGrantResult;
+import io.caravel.store.PutRequest;
+import io.caravel.store.RangeRequest;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Lease expiry decided by the leader and replicated; keep-alives answered by the leader. */
+@Timeout(180)
+class LeaseIT {
+    @TempDir
+    Path dir;
+
+    private static boolean present(RatisReplicatedKv kv, String key) {
+        return !await(kv.range(RangeRequest.get(Bytes.of(key)), Consistency.SERIALIZABLE)).kvs().isEmpty();
+    }
+
+    @Test
+    void expiredLeaseIsRevokedAndItsKeysDeletedOnEveryMember() {
+        try (MiniCluster c = MiniCluster.start(3, dir)) {
+            int leader = c.awaitLeader();
+            int follower = (leader + 1) % 3;
+            // A TTL below 1.5 election timeouts (2 s max here) is raised to 3 s, as etcd does.
+            LeaseGrantResult g = await(c.kv(follower).leaseGrant(0, 1));
+            assertThat(g.lease().ttlSeconds()).isEqualTo(3);
+            long id = g.lease().id();
+            await(c.kv(follower).put(PutRequest.of("ephemeral", "x").withLease(id)));
+            long granted = System.nanoTime();
+            for (int i = 0; i < 3; i++) {
+                int m = i;
+                waitUntil(() -> !present(c.kv(m), "ephemeral"), Duration.ofSeconds(20), "key deleted on member " + m);
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - granted)).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+            assertThat(await(c.kv(follower).leaseTimeToLive(id, false)).remainingTtlSeconds()).isEqualTo(-1);
+            assertThat(await(c.kv(leader).leases())).doesNotContain(id);
+        }
+    }
+
+    @Test
+    void keepAliveOnAFollowerExtendsTheLease() {
+        try (MiniCluster c = MiniCluster.start(3, dir)) {
+            int leader = c.awaitLeader();
+            int follower = (leader + 1) % 3;
+            long id = await(c.kv(follower).leaseGrant(0, 3)).lease().id();
+            await(c.kv(follower).put(PutRequest.of("held", "x").withLease(id)));
+            long end = System.nanoTime() + Duration.ofSeconds(7).toNanos();
+            while (System.nanoTime() < end) {
+                assertThat(await(c.kv(follower).leaseKeepAlive(id))).isEqualTo(3);
+                assertThat(present(c.kv(follower), "held")).isTrue();
+                waitUntil(() -> false || System.nanoTime() > end
+                        || await(c.kv(follower).leaseTimeToLive(id, false)).remainingTtlSeconds() <= 2,
+                        WAIT, "time to renew");
+            }
+            assertThat(present(c.kv(leader), "held")).isTrue();
+            assertThat(await(c.kv(follower).leaseTimeToLive(id, true)).keys()).containsExactly(Bytes.of("held"));
+            // No more keep-alives: the lease expires.
+            waitUntil(() -> !present(c.kv(follower), "held"), Duration.ofSeconds(20), "lease expires");
+        }
+    }
+
+    @Test
+    void leaseOutlivesALeaderChangeByAtLeastItsTtl() {
+        try (MiniCluster c = MiniCluster.start(3, dir)) {
+            int leader = c.awaitLeader();
+            int follower = (leader + 1) % 3;
+            long id = await(c.kv(follower).leaseGrant(0, 6)).lease().id();
+            await(c.kv(follower).put(PutRequest.of("held", "x").withLease(id)));
+            c.stop(leader);
+            c.awaitLeader();
+            long changed = System.nanoTime();
+            waitUntil(() -> !present(c.kv(follower), "held"), Duration.ofSeconds(30), "lease expires");
+            assertThat(Duration.ofNanos(System.nanoTime() - changed)).isGreaterThanOrEqualTo(Duration.ofSeconds(5));
+        }
+    }
+}

@@ -230,9 +230,15 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         selfPeerId = RaftPeerId.valueOf(MemberIds.peerId(memberId));
         groupId = RaftGroupId.valueOf(groupUuid);
 
-        RaftGroup group = fresh && config.newCluster()
-                ? RaftGroup.valueOf(groupId, initialPeers())
-                : RaftGroup.valueOf(groupId);
+        RaftGroup group;
+        if (fresh && config.newCluster()) {
+            group = RaftGroup.valueOf(groupId, initialPeers());
+        } else if (fresh) {
+            group = RaftGroup.valueOf(groupId, joiningPeers());
+        } else {
+            // Restart: Ratis recovers the configuration from its storage.
+            group = RaftGroup.valueOf(groupId);
+        }
 
         RaftProperties p = raftProperties(raftDir);
         Parameters parameters = new Parameters();
@@ -394,6 +400,26 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         return peers;
     }
 
+    /**
+     * The group a member joining an existing cluster starts with: the other members it was told about,
+     * and itself as a LISTENER. A listener never campaigns, so this cannot disturb the cluster before
+     * the leader has added it (the hazard of starting a new voter with the full peer list), and Ratis
+     * starts it RUNNING: a member started with an empty group stays in Ratis's STARTING state for good
+     * when it is added as a listener, since the leader never marks a listener caught up. Once the
+     * leader's log gives it a configuration where it is a voter, Ratis turns it into a follower.
+     */
+    private List<RaftPeer> joiningPeers() {
+        List<RaftPeer> peers = new ArrayList<>();
+        for (RaftPeer p : initialPeers()) {
+            if (!p.getId().equals(selfPeerId)) {
+                peers.add(p);
+            }
+        }
+        peers.add(RaftPeer.newBuilder().setId(selfPeerId).setAddress(MemberIds.address(config.advertisePeerUrl()))
+                .setStartupRole(RaftPeerRole.LISTENER).build());
+        return peers;
+    }
+
     private List<RaftPeer> clientPeers() {
         List<RaftPeer> peers = new ArrayList<>(initialPeers());
         if (peers.stream().noneMatch(x -> x.getId().equals(selfPeerId))) {
@@ -443,6 +469,12 @@ public final class RatisReplicatedKv implements ReplicatedKv {
     /** True when this member currently believes it is the leader (for tests and diagnostics). */
     public boolean isLeader() {
         return !closed.get() && division != null && division.getInfo().isLeader();
+    }
+
+    /** True when Ratis runs this member fully (not still STARTING, as a runtime-added learner is). */
+    public boolean raftRunning() {
+        return !closed.get() && division != null
+                && division.getInfo().getLifeCycleState() == org.apache.ratis.util.LifeCycle.State.RUNNING;
     }
 
     /** The member id of the leader this member knows, 0 when none. */

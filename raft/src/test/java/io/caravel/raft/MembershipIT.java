@@ -33,13 +33,32 @@ class MembershipIT {
             c.startNode(joiner);
             assertThat(joiner.kv.memberId()).isEqualTo(added.id());
             waitUntil(() -> joiner.kv.currentRevision() == 2, WAIT, "learner replicates");
+            assertThat(joiner.kv.raftRunning()).isTrue();
+            assertThat(await(joiner.kv.range(RangeRequest.get(Bytes.of("a")), Consistency.LINEARIZABLE)).kvs()).hasSize(1);
             waitUntil(() -> await(c.kv(0).memberList()).stream().anyMatch(m -> m.id() == added.id() && m.learner()
                     && m.name().equals("m1")), WAIT, "learner listed with its name");
 
             List<Member> after = await(c.kv(0).memberPromote(added.id()));
             assertThat(after).hasSize(2).allMatch(m -> !m.learner());
+            waitUntil(joiner.kv::raftRunning, WAIT, "promoted member runs as a follower");
             await(c.kv(0).put(PutRequest.of("b", "2")));
             assertThat(await(joiner.kv.range(RangeRequest.get(Bytes.of("b")), Consistency.LINEARIZABLE)).kvs()).hasSize(1);
+        }
+    }
+
+    @Test
+    void addVoterThatStartsAfterwards() {
+        try (MiniCluster c = MiniCluster.start(1, dir)) {
+            c.awaitLeader();
+            await(c.kv(0).put(PutRequest.of("a", "1")));
+            MiniCluster.Node joiner = c.newJoiner("m1");
+            Member added = await(c.kv(0).memberAdd(List.of(joiner.config.advertisePeerUrl()), false));
+            assertThat(added.learner()).isFalse();
+            c.startNode(joiner);
+            waitUntil(() -> await(c.kv(0).memberList()).stream().filter(m -> !m.learner()).count() == 2, WAIT, "voter added");
+            waitUntil(() -> joiner.kv.raftRunning() && joiner.kv.currentRevision() == 2, WAIT, "voter replicates");
+            await(joiner.kv.put(PutRequest.of("b", "2")));
+            assertThat(await(c.kv(0).range(RangeRequest.get(Bytes.of("b")), Consistency.LINEARIZABLE)).kvs()).hasSize(1);
         }
     }
 

@@ -9,21 +9,31 @@
 # Extra JVM options go in $BENCH_JVM_OPTS (default: -Xms1g -Xmx1g).
 set -euo pipefail
 
-watch="$(cd "$(dirname "$0")" && pwd)"
-cd "$watch/.."
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
 
-mvn -B -q -pl watch -am install -DskipTests
-cd "$watch"
-mvn -B -q test-compile \
+# Compile watch and what it depends on in the reactor; each module writes its test classpath.
+mvn -B -q -pl watch -am test-compile \
     org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
     -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
 
-# Run from a private copy, so that a build in the tree meanwhile does not pull classes from under it.
+# Run from a private copy of every class directory, so that a build in the tree meanwhile (another
+# engineer's `mvn clean`) does not pull classes from under the benchmark.
 run="$(mktemp -d "${TMPDIR:-/tmp}/caravel-watch-bench.XXXXXX")"
 trap 'rm -rf "$run"' EXIT
-cp -r target/classes "$run/classes"
-cp -r target/test-classes "$run/test-classes"
-classpath="$run/test-classes:$run/classes:$(cat target/bench-classpath.txt)"
+cp -r watch/target/classes "$run/classes"
+cp -r watch/target/test-classes "$run/test-classes"
+classpath="$run/test-classes:$run/classes"
+n=0
+IFS=':' read -r -a entries < watch/target/bench-classpath.txt || true  # no trailing newline
+for entry in "${entries[@]}"; do
+    if [[ -d "$entry" ]]; then
+        n=$((n + 1))
+        cp -r "$entry" "$run/dep$n"
+        entry="$run/dep$n"
+    fi
+    classpath="$classpath:$entry"
+done
 
-exec java ${BENCH_JVM_OPTS:--Xms1g -Xmx1g} -Dorg.slf4j.simpleLogger.defaultLogLevel=warn "$@" \
+java ${BENCH_JVM_OPTS:--Xms1g -Xmx1g} -Dorg.slf4j.simpleLogger.defaultLogLevel=warn "$@" \
     -cp "$classpath" io.caravel.watch.bench.WatchHubBenchmark

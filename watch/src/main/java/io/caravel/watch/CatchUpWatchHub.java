@@ -14,6 +14,7 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -71,13 +72,23 @@ public final class CatchUpWatchHub implements WatchHub {
     private final LinkedHashSet<HubStream> progressRequested = new LinkedHashSet<>();
     private final HashSet<HubStream> streams = new HashSet<>();
     private int watcherCount;
+    private long movedAside;
     private final ArrayList<Watcher> matchScratch = new ArrayList<>();
+
+    /**
+     * A commit that makes more streams readable than this tells them from the hub's thread rather than
+     * from the apply thread: a hot key with thousands of streams costs the apply thread one hand-off,
+     * not thousands of consumer wake-ups (each typically an executor submission).
+     */
+    static final int INLINE_NOTIFY_LIMIT = 64;
 
     // ---- the hub's thread -------------------------------------------------------------------
     /** Null when the hub is driven by hand ({@link #syncRound}, {@link #progressTick}), in tests. */
     private final Thread thread;
     private volatile boolean wakeRequested;
     private volatile boolean stopping;
+    /** Readable notifications handed from the apply thread to the hub's thread. */
+    private final ConcurrentLinkedQueue<List<HubStream>> deferredNotify = new ConcurrentLinkedQueue<>();
 
     CatchUpWatchHub(EventSource source, WatchHubOptions options, boolean startThread) {
         this.source = Objects.requireNonNull(source, "source == null");
@@ -127,7 +138,7 @@ public final class CatchUpWatchHub implements WatchHub {
     public Stats stats() {
         lock.lock();
         try {
-            return new Stats(streams.size(), watcherCount, unsynced.size());
+            return new Stats(streams.size(), watcherCount, unsynced.size(), movedAside);
         } finally {
             lock.unlock();
         }
@@ -171,7 +182,12 @@ public final class CatchUpWatchHub implements WatchHub {
         } finally {
             lock.unlock();
         }
-        notifyReadable(notify);
+        if (notify.size() > INLINE_NOTIFY_LIMIT && thread != null) {
+            deferredNotify.add(notify);
+            wakeHub = true;
+        } else {
+            notifyReadable(notify);
+        }
         if (wakeHub) {
             wake();
         }
@@ -182,16 +198,33 @@ public final class CatchUpWatchHub implements WatchHub {
         for (Event e : events) {
             matchScratch.clear();
             synced.collectMatching(e.kv().key(), matchScratch);
+            // Shared by every watcher of the event that did not ask for prevKv: a hot key with thousands
+            // of watchers costs one copy of the event, not one per watcher.
+            Event bare = null;
             for (int i = 0, n = matchScratch.size(); i < n; i++) {
                 Watcher w = matchScratch.get(i);
                 if (rev < w.nextRevision || !w.accepts(e)) {
                     continue; // a start revision in the future, or filtered out
                 }
-                if (w.pending == null) {
-                    w.pending = new ArrayList<>(2);
-                    touched.add(w);
+                Event shaped = e;
+                if (!w.has(Watcher.PREV_KV)) {
+                    if (bare == null) {
+                        bare = e.withoutPrevKv();
+                    }
+                    shaped = bare;
                 }
-                w.pending.add(w.shape(e));
+                List<Event> pending = w.pending;
+                if (pending == null) {
+                    w.pending = List.of(shaped); // the usual case, one event: no list to grow or copy
+                    touched.add(w);
+                } else if (pending instanceof ArrayList<Event> list) {
+                    list.add(shaped);
+                } else {
+                    ArrayList<Event> list = new ArrayList<>(4);
+                    list.addAll(pending);
+                    list.add(shaped);
+                    w.pending = list;
+                }
             }
         }
         matchScratch.clear();
@@ -213,6 +246,7 @@ public final class CatchUpWatchHub implements WatchHub {
                 synced.remove(w);
                 w.nextRevision = Math.max(w.nextRevision, events.get(0).revision());
                 makeUnsynced(w);
+                movedAside++;
             }
         }
     }
@@ -267,6 +301,9 @@ public final class CatchUpWatchHub implements WatchHub {
         long nextTick = System.nanoTime() + progressNanos;
         while (!stopping) {
             wakeRequested = false;
+            for (List<HubStream> notify = deferredNotify.poll(); notify != null; notify = deferredNotify.poll()) {
+                notifyReadable(notify);
+            }
             int outcome = WAITING;
             try {
                 outcome = syncRound();

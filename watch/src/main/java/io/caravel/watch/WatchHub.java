@@ -75,7 +75,9 @@ public interface WatchHub extends CommitListener, AutoCloseable {
      * @param watchers the watchers of every stream
      * @param unsynced the watchers being caught up from history (a start revision in the past, or a
      *                 consumer that fell behind)
+     * @param movedAside how many times, since the hub started, a synced watcher was moved aside because
+     *                   its stream's queue was full (etcd's victims)
      */
-    record Stats(int streams, int watchers, int unsynced) {
+    record Stats(int streams, int watchers, int unsynced, long movedAside) {
     }
 }

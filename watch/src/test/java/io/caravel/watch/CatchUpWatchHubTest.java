@@ -356,6 +356,7 @@ class CatchUpWatchHubTest {
         }
         assertThat(events(fastGot, fastId)).isEqualTo(expected);
         assertThat(hub.stats().unsynced()).isEqualTo(2);
+        assertThat(hub.stats().movedAside()).isEqualTo(2);
 
         List<WatchResponse> slowGot = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
@@ -497,7 +498,7 @@ class CatchUpWatchHubTest {
         assertThat(s.isClosed()).isTrue();
         assertThat(s.poll()).isNull();
         assertThat(readable.calls.get()).isEqualTo(2);
-        assertThat(hub.stats()).isEqualTo(new WatchHub.Stats(0, 0, 0));
+        assertThat(hub.stats()).isEqualTo(new WatchHub.Stats(0, 0, 0, 0));
         fx.put("a", "1");
         assertThatThrownBy(() -> s.watch(WatchRequest.key("a"))).isInstanceOf(IllegalStateException.class);
     }
@@ -628,6 +629,22 @@ class CatchUpWatchHubTest {
         assertThat(c.events(id)).hasSize(50);
         WatchResponse progress = c.responses().stream().filter(WatchResponse::isProgressNotify).findFirst().orElseThrow();
         assertThat(progress.revision()).isEqualTo(51);
+    }
+
+    @Test
+    void aCommitReachingManyStreamsTellsThemFromTheHubThread() throws InterruptedException {
+        hub = CatchUpWatchHub.start(fx.source(), WatchHubOptions.defaults());
+        fx.store.addCommitListener(hub);
+        List<Collector> collectors = new ArrayList<>();
+        for (int i = 0; i < CatchUpWatchHub.INLINE_NOTIFY_LIMIT * 3; i++) {
+            Collector c = Collector.open(hub);
+            c.stream().watch(WatchRequest.key("hot"));
+            collectors.add(c);
+        }
+        long rev = fx.put("hot", "1");
+        for (Collector c : collectors) {
+            c.await(rs -> rs.stream().anyMatch(r -> r.lastRevision() == rev), Duration.ofSeconds(30));
+        }
     }
 
     @Test

@@ -179,7 +179,7 @@ class WatchPublisherTest {
         r.await(s -> s.size() == 2);
         assertThat(hub.stats().watchers()).isEqualTo(1);
         r.subscription.cancel();
-        assertThat(hub.stats()).isEqualTo(new WatchHub.Stats(0, 0, 0));
+        assertThat(hub.stats()).isEqualTo(new WatchHub.Stats(0, 0, 0, 0));
         fx.put("a", "1");
         assertThat(r.await(s -> true)).hasSize(2);
     }

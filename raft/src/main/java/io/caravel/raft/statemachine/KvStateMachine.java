@@ -371,7 +371,9 @@ public final class KvStateMachine extends BaseStateMachine {
                     .setDone(EmptyReply.newBuilder().setRevision(s.currentRevision())).build();
         }
         ApplyResult result = s.apply(position, mutation);
-        hooks.applied(mutation, result);
+        if (!(result.result() instanceof io.caravel.store.MutationResult.AlreadyApplied)) {
+            hooks.applied(mutation, result);
+        }
         return CommandCodec.encodeResult(result.result(), position.index());
     }
 

@@ -1,0 +1,151 @@
+package io.caravel.raft.statemachine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.caravel.raft.command.Command;
+import io.caravel.raft.command.CommandCodec;
+import io.caravel.raft.command.CommandReply;
+import io.caravel.raft.command.Query;
+import io.caravel.raft.command.QueryReply;
+import io.caravel.store.ApplyResult;
+import io.caravel.store.Mutation;
+import io.caravel.store.MvccStore;
+import io.caravel.store.PutRequest;
+import io.caravel.store.PutResult;
+import io.caravel.store.StoreOptions;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.proto.RaftProtos.RaftConfigurationProto;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.proto.RaftProtos.StateMachineLogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The state machine alone, on a real RocksDB store, fed hand-made log entries (no Ratis server). */
+class KvStateMachineTest {
+    @TempDir
+    Path dir;
+
+    /** Records what the state machine reports. */
+    static final class Recorder implements KvStateMachine.Hooks {
+        final List<Mutation> applied = new ArrayList<>();
+        final List<String> fatal = new ArrayList<>();
+
+        @Override
+        public void applied(Mutation mutation, ApplyResult result) {
+            applied.add(mutation);
+        }
+
+        @Override
+        public void metaChanged() {
+        }
+
+        @Override
+        public QueryReply leaseQuery(Query query) {
+            return QueryReply.getDefaultInstance();
+        }
+
+        @Override
+        public void leaderReady() {
+        }
+
+        @Override
+        public void leaderChanged(RaftPeerId leaderId) {
+        }
+
+        @Override
+        public void configurationChanged(RaftConfigurationProto conf) {
+        }
+
+        @Override
+        public void storeReplaced() {
+        }
+
+        @Override
+        public void fatal(String what, Throwable cause) {
+            fatal.add(what);
+        }
+    }
+
+    private KvStateMachine open(Recorder hooks) {
+        KvStateMachine sm = new KvStateMachine(dir, StoreOptions.defaults(), hooks, (role, target) -> {
+            throw new java.io.IOException("no leader in this test");
+        });
+        sm.openStore();
+        return sm;
+    }
+
+    private static TransactionContext entry(KvStateMachine sm, long term, long index, byte[] data) {
+        LogEntryProto e = LogEntryProto.newBuilder().setTerm(term).setIndex(index)
+                .setStateMachineLogEntry(StateMachineLogEntryProto.newBuilder().setLogData(ByteString.copyFrom(data)))
+                .build();
+        return TransactionContext.newBuilder().setStateMachine(sm).setServerRole(RaftPeerRole.FOLLOWER).setLogEntry(e).build();
+    }
+
+    private static CommandReply apply(KvStateMachine sm, long term, long index, Command c) throws Exception {
+        Message m = sm.applyTransaction(entry(sm, term, index, c.toByteArray())).get(10, TimeUnit.SECONDS);
+        return CommandCodec.parseReply(m.getContent().toByteArray());
+    }
+
+    @Test
+    void appliesInOrderSkipsReplaysAndSurvivesReopen() throws Exception {
+        Recorder hooks = new Recorder();
+        KvStateMachine sm = open(hooks);
+        Command put = CommandCodec.encode(PutRequest.of("k", "v"));
+        CommandReply r = apply(sm, 1, 1, put);
+        assertThat(CommandCodec.decodeResult(r)).isEqualTo(new PutResult(2, null));
+        assertThat(sm.getLastAppliedTermIndex().getIndex()).isEqualTo(1);
+
+        // A configuration entry advances the store's position too.
+        sm.notifyTermIndexUpdated(1, 2);
+        assertThat(sm.withStore(MvccStore::appliedPosition).index()).isEqualTo(2);
+
+        // A replay of an applied index changes nothing, but lastApplied still moves along.
+        CommandReply again = apply(sm, 1, 2, put);
+        assertThat(again.getAlreadyApplied()).isTrue();
+        assertThat(sm.withStore(MvccStore::currentRevision)).isEqualTo(2);
+        assertThat(apply(sm, 1, 3, put).getPut().getRevision()).isEqualTo(3);
+
+        assertThat(sm.takeSnapshot()).isEqualTo(3);
+        assertThat(sm.getLatestSnapshot().getIndex()).isEqualTo(3);
+        assertThat(sm.waitApplied(3).isDone()).isTrue();
+        assertThat(sm.waitApplied(4).isDone()).isFalse();
+        sm.close();
+
+        KvStateMachine reopened = open(new Recorder());
+        assertThat(reopened.getLastAppliedTermIndex().getIndex()).isEqualTo(3);
+        assertThat(reopened.getLatestSnapshot().getIndex()).isEqualTo(3);
+        assertThat(reopened.withStore(MvccStore::currentRevision)).isEqualTo(3);
+        reopened.close();
+        assertThat(hooks.applied).hasSize(2);
+        assertThat(hooks.fatal).isEmpty();
+    }
+
+    @Test
+    void anUndecodableCommittedEntryIsFatal() {
+        Recorder hooks = new Recorder();
+        KvStateMachine sm = open(hooks);
+        TransactionContext bad = entry(sm, 1, 1, new byte[] {(byte) 0xff, (byte) 0xff, 0x01});
+        assertThatThrownBy(() -> sm.applyTransaction(bad)).isInstanceOf(RuntimeException.class);
+        assertThat(hooks.fatal).hasSize(1);
+        assertThat(sm.getLastAppliedTermIndex().getIndex()).isZero();
+    }
+
+    @Test
+    void barrierQueryAnswersTheAppliedIndex() throws Exception {
+        KvStateMachine sm = open(new Recorder());
+        apply(sm, 1, 1, CommandCodec.encode(PutRequest.of("k", "v")));
+        Query q = Query.newBuilder().setBarrier(io.caravel.raft.command.ReadBarrier.getDefaultInstance()).build();
+        Message m = sm.query(Message.valueOf(KvStateMachine.wrap(q.toByteArray()))).get(10, TimeUnit.SECONDS);
+        assertThat(QueryReply.parseFrom(m.getContent().toByteArray()).getAppliedIndex()).isEqualTo(1);
+        sm.close();
+    }
+}

@@ -35,6 +35,9 @@ import org.slf4j.LoggerFactory;
  * reaches a watcher once however the two paths race, and a watcher joins the synced group only under
  * the lock, when its next revision is past {@code lastDispatched}.
  *
+ * <p>The hub never calls its {@link EventSource} with the lock held, so that a source with locks of its
+ * own (a replicated store whose apply thread calls {@link #committed} holding them) cannot deadlock with it.
+ *
  * <h2>Differences from etcd, and why</h2>
  * <ul>
  *   <li>A slow consumer's watcher (etcd's "victim") keeps no copy of the events it missed: it becomes
@@ -165,8 +168,10 @@ public final class CatchUpWatchHub implements WatchHub {
                 if (events.isEmpty() || rev != lastDispatched + 1) {
                     // A revision this hub never saw (registered late, or a store swapped without a
                     // reset): every synced watcher catches up from history instead of missing it.
-                    log.warn("watch hub saw revision {} after {}: every synced watcher catches up from history",
-                            rev, lastDispatched);
+                    if (synced.size() > 0) {
+                        log.warn("watch hub saw revision {} after {}: every synced watcher catches up from history",
+                                rev, lastDispatched);
+                    }
                     flush(touched, notify);
                     touched.clear();
                     wakeHub |= desyncAll();
@@ -278,6 +283,9 @@ public final class CatchUpWatchHub implements WatchHub {
 
     @Override
     public void reset() {
+        // The source is never called with the lock held: a replicated source may take locks of its own
+        // that its apply thread holds while it calls committed().
+        long current = source.currentRevision();
         lock.lock();
         try {
             if (closed) {
@@ -285,7 +293,9 @@ public final class CatchUpWatchHub implements WatchHub {
             }
             epoch++;
             desyncAll();
-            lastDispatched = source.currentRevision();
+            // A snapshot only moves a member forward; max() keeps header revisions monotonic should a
+            // commit of the new store have been dispatched between the read above and here.
+            lastDispatched = Math.max(lastDispatched, current);
             log.info("watch hub reset at revision {}: {} watchers catch up from history", lastDispatched, unsynced.size());
         } finally {
             lock.unlock();
@@ -360,6 +370,9 @@ public final class CatchUpWatchHub implements WatchHub {
         long to;
         long readEpoch;
         boolean prevKv = false;
+        // Read before taking the lock (see reset()); compaction only moves forward, so a stale value at
+        // worst postpones a cancel to the next round, where the history read has failed as compacted.
+        long compact = source.compactRevision();
         lock.lock();
         try {
             if (closed) {
@@ -369,7 +382,6 @@ public final class CatchUpWatchHub implements WatchHub {
                 answerProgressRequests(notify);
                 return IDLE;
             }
-            long compact = source.compactRevision();
             to = lastDispatched;
             for (Iterator<Watcher> it = unsynced.iterator(); it.hasNext(); ) {
                 Watcher w = it.next();

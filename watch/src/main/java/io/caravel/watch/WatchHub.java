@@ -3,6 +3,7 @@ package io.caravel.watch;
 import io.caravel.store.ApplyResult;
 import io.caravel.store.CommitListener;
 import java.util.List;
+import java.util.concurrent.Executor;
 
 /**
  * etcd's watchable store: every watcher of this member, fed by the events the store commits.
@@ -57,8 +58,21 @@ public interface WatchHub extends CommitListener, AutoCloseable {
     /**
      * The store behind the source was replaced (a snapshot install): every watcher catches up from the
      * new store's history, from the revision it was at; one whose history is compacted there is canceled.
+     * Call it once the new store is in place, before its first commit is dispatched. (Called earlier, the
+     * first commit of the new store looks like a gap and has the same effect.) A store replaced by an
+     * older one (fewer revisions) is not supported: Raft snapshots only move a member forward.
      */
     void reset();
+
+    /**
+     * Starts one watch delivered to {@code listener} on {@code executor}: the in-process listener form
+     * ({@link ListenerWatch}; {@link WatchPublisher} is the Flow form).
+     *
+     * @throws IllegalStateException when the hub is closed
+     */
+    default ListenerWatch watch(WatchRequest request, Executor executor, WatchListener listener) {
+        return ListenerWatch.start(this, request, executor, listener);
+    }
 
     /** The last revision whose events were dispatched (what created and progress responses report). */
     long lastDispatchedRevision();

@@ -91,7 +91,6 @@ import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
-import org.apache.ratis.protocol.exceptions.RaftException;
 import org.apache.ratis.protocol.exceptions.ServerNotReadyException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
@@ -139,6 +138,8 @@ public final class RatisReplicatedKv implements ReplicatedKv {
     private static final TimeDuration RETRY_CACHE_EXPIRY = TimeDuration.valueOf(10, TimeUnit.MINUTES);
     private static final TimeDuration CLIENT_RPC_TIMEOUT = TimeDuration.valueOf(3, TimeUnit.SECONDS);
     private static final int CLIENT_MAX_ATTEMPTS = 20;
+    private static final int IO_THREADS = 128;
+    private static final int READ_THREADS = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
     private static final TimeDuration CLIENT_RETRY_SLEEP = TimeDuration.valueOf(150, TimeUnit.MILLISECONDS);
 
     private final RaftNodeConfig config;
@@ -152,6 +153,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
     private final List<Runnable> resetListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<Long, Member> pendingAdds = new ConcurrentHashMap<>();
     private final ExecutorService io;
+    private final ExecutorService reads;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService compactor;
     private final AutoCompactor autoCompactor;
@@ -176,9 +178,17 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         this.validator = new RequestValidator(tuning.store());
         // etcd's minLeaseTTL: 1.5 election timeouts, so a lease cannot expire during an election.
         this.minLeaseTtlSeconds = Math.max(1, (config.electionTimeoutMax().toMillis() * 3 / 2 + 999) / 1000);
-        this.io = new ThreadPoolExecutor(8, 64, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                named("caravel-raft-io"));
-        ((ThreadPoolExecutor) io).allowCoreThreadTimeOut(true);
+        // Blocking Ratis client calls (a write waits for its commit) run here. With an unbounded queue
+        // a ThreadPoolExecutor never grows past its core size, so the core size is the real bound.
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(IO_THREADS, IO_THREADS, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), named("caravel-raft-io"));
+        pool.allowCoreThreadTimeOut(true);
+        this.io = pool;
+        // Local store reads: short, never wait on Raft; kept apart so blocked writes cannot starve them.
+        ThreadPoolExecutor readPool = new ThreadPoolExecutor(READ_THREADS, READ_THREADS, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), named("caravel-raft-read"));
+        readPool.allowCoreThreadTimeOut(true);
+        this.reads = readPool;
         this.scheduler = Executors.newScheduledThreadPool(2, named("caravel-raft-timer"));
         this.compactor = Executors.newSingleThreadExecutor(named("caravel-raft-compactor"));
         this.autoCompactor = new AutoCompactor(config, tuning);
@@ -555,7 +565,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         CompletableFuture<Void> barrier = consistency == Consistency.SERIALIZABLE
                 ? CompletableFuture.completedFuture(null)
                 : readIndex(System.nanoTime() + tuning.requestTimeout().toNanos());
-        return barrier.thenApplyAsync(v -> sm.withStore(read), io);
+        return barrier.thenApplyAsync(v -> sm.withStore(read), reads);
     }
 
     /**
@@ -1282,7 +1292,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
 
     @Override
     public CompletableFuture<HashResult> hashKv(long revision) {
-        return CompletableFuture.supplyAsync(() -> sm.withStore(s -> s.hashKv(revision)), io);
+        return CompletableFuture.supplyAsync(() -> sm.withStore(s -> s.hashKv(revision)), reads);
     }
 
     @Override
@@ -1430,6 +1440,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
             log.warn("closing the state machine failed: {}", e.toString());
         }
         io.shutdownNow();
+        reads.shutdownNow();
         log.info("member {} stopped", config.name());
     }
 

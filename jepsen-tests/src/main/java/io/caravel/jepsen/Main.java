@@ -24,6 +24,7 @@ import java.util.List;
  * <pre>
  * caravel-jepsen check --model register|cas-register|kv [--timeout SECONDS] [--threads N]
  *                      [--all] [--verbose] HISTORY.edn
+ * caravel-jepsen run --nodes 3|5 --workload register|list-append|watch --nemesis ... (see RunCommand)
  * caravel-jepsen help
  * </pre>
  *
@@ -53,6 +54,8 @@ public final class Main {
 
   static final String USAGE = """
       usage: caravel-jepsen check --model %s [--timeout SECONDS] [--threads N] [--all] [--verbose] HISTORY.edn
+             caravel-jepsen run --nodes 3|5 --workload register|list-append|watch
+                                --nemesis kill,pause,partition,member --time-limit S --seed N  (run --help)
              caravel-jepsen help
 
       Checks a Jepsen EDN history (one op map per line) for linearizability.
@@ -93,6 +96,14 @@ public final class Main {
       }
       case "check" -> {
         return check(List.of(args).subList(1, args.length), out, err);
+      }
+      case "run" -> {
+        List<String> rest = List.of(args).subList(1, args.length);
+        if (rest.contains("--help") || rest.contains("-h")) {
+          out.print(io.caravel.jepsen.run.RunCommand.USAGE);
+          return 0;
+        }
+        return io.caravel.jepsen.run.RunCommand.main(rest, out, err);
       }
       default -> {
         return usage(err, "unknown command '" + args[0] + "'");

@@ -1,0 +1,403 @@
+package io.caravel.jepsen.nemesis;
+
+import io.caravel.jepsen.cluster.Link;
+import io.caravel.jepsen.cluster.LocalCluster;
+import io.caravel.jepsen.history.Recorder;
+import io.caravel.jepsen.run.RunContext;
+import io.etcd.jetcd.api.Member;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * The fault schedule of a run: a quiet period, then one fault at a time (held for a while, healed,
+ * followed by a fault-free interval) until the main phase ends; {@link #healAll} then undoes
+ * everything. Every start and stop is recorded in the history as a {@code :nemesis} {@code :info}
+ * event and kept as a {@link FaultWindow}.
+ *
+ * <p>Each fault kind has variants, chosen with the run's seed:
+ *
+ * <ul>
+ *   <li>kill (kill -9, restart on heal): {@code one}, {@code leader}, {@code minority}, {@code
+ *       majority}, {@code all};
+ *   <li>pause (SIGSTOP, SIGCONT on heal): {@code leader}, {@code minority};
+ *   <li>partition (both directions of every cut peer link): {@code one} (isolate a random node),
+ *       {@code leader} (isolate the leader), {@code halves} (a majority and a minority), {@code
+ *       bridge} (two halves that only one node talks to), {@code majorities-ring} (each node sees a
+ *       majority, no two the same one; with 3 nodes it is the bridge);
+ *   <li>member: {@code remove-readd} (remove a member, kill it and wipe its data; add it back as a
+ *       voter on heal), {@code learner-promote} (remove a member; on heal add it back as a learner,
+ *       start it and promote it once it has caught up), {@code transfer} (move the leadership to
+ *       another member).
+ * </ul>
+ *
+ * <p>{@link #run} runs on the nemesis thread; {@link #healAll} is called once it returned.
+ */
+public final class Nemesis implements Runnable {
+
+  private final RunContext ctx;
+  private final LocalCluster cluster;
+  private final Recorder recorder;
+  private final Random random;
+  private final List<FaultKind> kinds;
+  private final List<FaultWindow> windows = Collections.synchronizedList(new ArrayList<>());
+  private final Map<String, Integer> counts = Collections.synchronizedMap(new TreeMap<>());
+  private final List<String> errors = Collections.synchronizedList(new ArrayList<>());
+  private Active active;
+
+  /** A nemesis for the run, injecting the given kinds (none: it only waits). */
+  public Nemesis(RunContext ctx, Set<FaultKind> kinds, long seed) {
+    this.ctx = ctx;
+    this.cluster = ctx.cluster();
+    this.recorder = ctx.recorder();
+    this.random = new Random(seed ^ 0x5DEECE66DL);
+    this.kinds = kinds.stream().sorted().toList();
+    for (FaultKind k : this.kinds) {
+      if (k == FaultKind.PARTITION && !cluster.partitionsSupported()) {
+        throw new IllegalArgumentException("partitions are unavailable: " + cluster.networkDescription());
+      }
+    }
+  }
+
+  /** The faults injected so far. */
+  public List<FaultWindow> windows() {
+    synchronized (windows) {
+      return List.copyOf(windows);
+    }
+  }
+
+  /** How many times each variant was injected (evidence that the requested faults happened). */
+  public Map<String, Integer> counts() {
+    synchronized (counts) {
+      return Map.copyOf(counts);
+    }
+  }
+
+  /** Faults that could not be started or healed (each recorded in the history too). */
+  public List<String> errors() {
+    synchronized (errors) {
+      return List.copyOf(errors);
+    }
+  }
+
+  @Override
+  public void run() {
+    try {
+      ctx.sleepInMainPhase(ctx.options().quiet().toMillis());
+      while (ctx.mainPhase() && !kinds.isEmpty()) {
+        FaultKind kind = kinds.get(random.nextInt(kinds.size()));
+        try {
+          active = start(kind);
+        } catch (Exception e) {
+          error("start " + kind.cliName(), e);
+          ctx.sleepInMainPhase(ctx.options().faultInterval().toMillis());
+          continue;
+        }
+        long full = ctx.options().faultDuration().toMillis();
+        ctx.sleepInMainPhase(full / 2 + (long) (random.nextDouble() * (full - full / 2)));
+        if (!ctx.mainPhase()) {
+          break; // healAll heals it
+        }
+        healActive();
+        ctx.sleepInMainPhase(ctx.options().faultInterval().toMillis());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Heals everything: the fault in force, then every paused, killed or cut node, then the
+   * membership (every node a voter again). Records {@code :heal-all}.
+   */
+  public void healAll() {
+    healActive();
+    StringBuilder done = new StringBuilder();
+    try {
+      cluster.healAll();
+    } catch (IOException | RuntimeException e) {
+      error("heal-all: restart", e);
+    }
+    for (int i : cluster.nodeIds()) {
+      if (!cluster.node(i).isMember()) {
+        try {
+          cluster.addMember(i, false);
+          done.append(" re-added ").append(cluster.node(i).name());
+        } catch (IOException | RuntimeException e) {
+          error("heal-all: re-add " + cluster.node(i).name(), e);
+        }
+      }
+    }
+    // learners left over from an interrupted learner-promote
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      List<Member> learners = cluster.members().stream().filter(Member::getIsLearner).toList();
+      if (learners.isEmpty()) {
+        break;
+      }
+      for (Member m : learners) {
+        int node = nodeOf(m);
+        if (node > 0) {
+          try {
+            cluster.promote(node);
+            done.append(" promoted ").append(cluster.node(node).name());
+          } catch (RuntimeException e) {
+            // not caught up yet
+          }
+        }
+      }
+      sleep(1000);
+    }
+    recorder.nemesis("heal-all", "resumed, restarted and reconnected every node" + done);
+  }
+
+  private int nodeOf(Member m) {
+    for (int i : cluster.nodeIds()) {
+      if (m.getPeerURLsList().contains(cluster.node(i).peerUrl())) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private void healActive() {
+    Active a = active;
+    active = null;
+    if (a == null) {
+      return;
+    }
+    String result;
+    try {
+      a.heal.run();
+      result = "healed";
+    } catch (Exception e) {
+      result = "heal failed: " + e.getMessage();
+      errors.add(a.name + ": " + result);
+    }
+    recorder.nemesis("stop-" + a.kind.cliName(), a.name + ": " + result);
+    windows.add(new FaultWindow(a.kind, a.name, a.description, a.start, recorder.now()));
+  }
+
+  private void error(String what, Exception e) {
+    String msg = what + " failed: " + e.getMessage();
+    errors.add(msg);
+    recorder.nemesis("nemesis-error", msg);
+  }
+
+  /** A fault in force. */
+  private record Active(FaultKind kind, String name, String description, long start, Healer heal) {}
+
+  @FunctionalInterface
+  private interface Healer {
+    void run() throws Exception;
+  }
+
+  private Active start(FaultKind kind) throws Exception {
+    return switch (kind) {
+      case KILL -> startKill();
+      case PAUSE -> startPause();
+      case PARTITION -> startPartition();
+      case MEMBER -> startMember();
+    };
+  }
+
+  private Active begin(FaultKind kind, String name, String description, Healer heal) {
+    counts.merge(name, 1, Integer::sum);
+    long t = recorder.nemesis("start-" + kind.cliName(), name + ": " + description).time();
+    return new Active(kind, name, description, t, heal);
+  }
+
+  private List<Integer> runningMembers() {
+    return cluster.nodeIds().stream()
+        .filter(i -> cluster.node(i).isMember() && cluster.node(i).isRunning() && !cluster.node(i).isPaused())
+        .collect(Collectors.toCollection(ArrayList::new));
+  }
+
+  private int leaderOr(List<Integer> candidates) {
+    var leader = cluster.leader();
+    if (leader.isPresent() && candidates.contains(leader.getAsInt())) {
+      return leader.getAsInt();
+    }
+    return candidates.get(random.nextInt(candidates.size()));
+  }
+
+  private List<Integer> pick(List<Integer> from, int count) {
+    List<Integer> copy = new ArrayList<>(from);
+    Collections.shuffle(copy, random);
+    return new ArrayList<>(copy.subList(0, Math.min(count, copy.size())));
+  }
+
+  private String names(List<Integer> nodes) {
+    return nodes.stream().sorted().map(i -> cluster.node(i).name()).collect(Collectors.joining(" "));
+  }
+
+  private Active startKill() {
+    List<Integer> members = runningMembers();
+    if (members.isEmpty()) {
+      throw new IllegalStateException("no running member");
+    }
+    int n = cluster.memberNodes().size();
+    String[] variants = {"one", "leader", "minority", "majority", "all"};
+    String v = variants[random.nextInt(variants.length)];
+    List<Integer> targets = switch (v) {
+      case "one" -> pick(members, 1);
+      case "leader" -> List.of(leaderOr(members));
+      case "minority" -> pick(members, Math.max(1, (n - 1) / 2));
+      case "majority" -> pick(members, n / 2 + 1);
+      default -> new ArrayList<>(members);
+    };
+    for (int t : targets) {
+      cluster.kill(t);
+    }
+    List<Integer> killed = List.copyOf(targets);
+    return begin(FaultKind.KILL, "kill-" + v, "killed " + names(killed), () -> {
+      for (int t : killed) {
+        if (cluster.node(t).isMember() && !cluster.node(t).isRunning()) {
+          cluster.restart(t);
+        }
+      }
+    });
+  }
+
+  private Active startPause() {
+    List<Integer> members = runningMembers();
+    if (members.isEmpty()) {
+      throw new IllegalStateException("no running member");
+    }
+    int n = cluster.memberNodes().size();
+    String v = random.nextBoolean() ? "leader" : "minority";
+    List<Integer> targets = v.equals("leader") ? List.of(leaderOr(members)) : pick(members, Math.max(1, (n - 1) / 2));
+    for (int t : targets) {
+      cluster.pause(t);
+    }
+    List<Integer> paused = List.copyOf(targets);
+    return begin(FaultKind.PAUSE, "pause-" + v, "paused " + names(paused), () -> {
+      for (int t : paused) {
+        cluster.resume(t);
+      }
+    });
+  }
+
+  private Active startPartition() {
+    List<Integer> nodes = new ArrayList<>(cluster.nodeIds());
+    Collections.shuffle(nodes, random);
+    int n = nodes.size();
+    String[] variants = {"one", "leader", "halves", "bridge", "majorities-ring"};
+    String v = variants[random.nextInt(variants.length)];
+    Set<Link> cut = new HashSet<>();
+    String description;
+    switch (v) {
+      case "one", "leader" -> {
+        int x = v.equals("one") ? nodes.get(0) : leaderOr(nodes);
+        List<Integer> rest = new ArrayList<>(nodes);
+        rest.remove(Integer.valueOf(x));
+        cutBetween(cut, List.of(x), rest);
+        description = "isolated " + cluster.node(x).name() + " | " + names(rest);
+      }
+      case "halves" -> {
+        List<Integer> major = nodes.subList(0, n / 2 + 1);
+        List<Integer> minor = nodes.subList(n / 2 + 1, n);
+        cutBetween(cut, major, minor);
+        description = names(major) + " | " + names(minor);
+      }
+      case "bridge" -> {
+        List<Integer> left = nodes.subList(0, n / 2);
+        int bridge = nodes.get(n / 2);
+        List<Integer> right = nodes.subList(n / 2 + 1, n);
+        cutBetween(cut, left, right);
+        description = names(left) + " <- " + cluster.node(bridge).name() + " -> " + names(right);
+      }
+      default -> {
+        // nodes in ring order; each keeps only its ring neighbours within (majority - 1) / 2 hops, so
+        // it sees a majority and no two nodes see the same one. With fewer than 5 nodes that would
+        // cut nothing, so the two ends of the ring 0-1-2 lose each other (the bridge, as in Jepsen).
+        int keep = n >= 5 ? (n / 2) / 2 : 0;
+        List<String> cuts = new ArrayList<>();
+        for (int a = 0; a < n; a++) {
+          for (int b = a + 1; b < n; b++) {
+            int d = Math.min(b - a, n - (b - a));
+            boolean cutIt = keep > 0 ? d > keep : (a == 0 && b == n - 1 && n >= 3);
+            if (cutIt) {
+              cutBetween(cut, List.of(nodes.get(a)), List.of(nodes.get(b)));
+              cuts.add(cluster.node(nodes.get(a)).name() + "-" + cluster.node(nodes.get(b)).name());
+            }
+          }
+        }
+        description = "ring " + nodes.stream().map(i -> cluster.node(i).name()).collect(Collectors.joining(">"))
+            + ", cut " + String.join(" ", cuts);
+      }
+    }
+    cluster.cut(cut);
+    return begin(FaultKind.PARTITION, "partition-" + v, description, cluster::healNetwork);
+  }
+
+  private static void cutBetween(Set<Link> cut, List<Integer> a, List<Integer> b) {
+    for (int x : a) {
+      for (int y : b) {
+        cut.add(new Link(x, y));
+        cut.add(new Link(y, x));
+      }
+    }
+  }
+
+  private Active startMember() throws IOException {
+    List<Integer> members = runningMembers();
+    String[] variants = {"remove-readd", "learner-promote", "transfer"};
+    String v = variants[random.nextInt(variants.length)];
+    if (v.equals("transfer")) {
+      int leader = cluster.leader().orElseThrow(() -> new IllegalStateException("no leader to transfer from"));
+      List<Integer> others = new ArrayList<>(members);
+      others.remove(Integer.valueOf(leader));
+      if (others.isEmpty()) {
+        throw new IllegalStateException("no other member to transfer to");
+      }
+      int to = others.get(random.nextInt(others.size()));
+      cluster.moveLeader(to);
+      return begin(FaultKind.MEMBER, "member-transfer",
+          "leader " + cluster.node(leader).name() + " -> " + cluster.node(to).name(), () -> { });
+    }
+    if (cluster.memberNodes().size() < 2) {
+      throw new IllegalStateException("too few members to remove one");
+    }
+    int target = members.get(random.nextInt(members.size()));
+    cluster.removeMember(target);
+    boolean learner = v.equals("learner-promote");
+    String name = cluster.node(target).name();
+    return begin(FaultKind.MEMBER, "member-" + v, "removed " + name + " (data wiped)", () -> {
+      cluster.addMember(target, learner);
+      if (learner) {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        RuntimeException last = null;
+        while (System.nanoTime() < deadline) {
+          try {
+            cluster.promote(target);
+            last = null;
+            break;
+          } catch (RuntimeException e) {
+            last = e;
+            sleep(1000);
+          }
+        }
+        if (last != null) {
+          throw last;
+        }
+      }
+      cluster.refreshMemberId(target);
+    });
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -56,6 +56,42 @@ class ClusterIT {
     }
 
     @Test
+    void noElectionUnderSustainedLoad() throws Exception {
+        try (MiniCluster c = MiniCluster.start(3, dir)) {
+            int leader = c.awaitLeader();
+            long term = c.kv(leader).header().raftTerm();
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+            try {
+                long end = System.nanoTime() + Duration.ofSeconds(8).toNanos();
+                List<java.util.concurrent.Future<Integer>> workers = new ArrayList<>();
+                for (int w = 0; w < 8; w++) {
+                    int id = w;
+                    workers.add(pool.submit(() -> {
+                        int n = 0;
+                        while (System.nanoTime() < end) {
+                            await(c.kv((id + n) % 3).put(PutRequest.of("w" + id + "-" + (n % 20), "x".repeat(100))));
+                            n++;
+                        }
+                        return n;
+                    }));
+                }
+                int total = 0;
+                for (var f : workers) {
+                    total += f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                }
+                assertThat(total).isPositive();
+                assertThat(c.kv(leader).isLeader()).isTrue();
+                for (int i = 0; i < 3; i++) {
+                    assertThat(c.kv(i).header().raftTerm()).as("term on member %d", i).isEqualTo(term);
+                }
+                assertThat(c.kv(leader).currentRevision()).isEqualTo(total + 1);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
     void leaderLossElectsANewLeaderAndKeepsAcknowledgedWrites() {
         try (MiniCluster c = MiniCluster.start(3, dir)) {
             int leader = c.awaitLeader();

@@ -8,8 +8,9 @@ import java.util.zip.CRC32C;
  * (or the reference model and RocksDB) hash identically.
  *
  * <p>The hash covers the <em>retained history</em> up to revision R, given compact revision C: every
- * change with main revision in (C, R], plus, for each key, its latest change at or below C when that
- * change is a put, or a delete made exactly at C. Physical compaction progress does not change it.
+ * change with main revision in [C, R] (all changes made at C are kept, so that the history from C on is
+ * complete), plus, for each key not changed at C, its newest change below C when that change is a put.
+ * Physical compaction progress does not change it.
  * Changes are fed in (main, sub) order; each contributes main, sub, key, whether it is a delete, and
  * for a put its create revision, version, lease and value.
  *

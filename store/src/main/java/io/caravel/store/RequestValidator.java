@@ -63,19 +63,25 @@ public final class RequestValidator {
     }
 
     /**
-     * etcd's {@code checkTxnRequest}: each branch holds at most {@code maxTxnOps} ops, every op is valid,
+     * etcd's {@code checkTxnRequest}: the txn fits the op budget (see {@link #validateOps}), every op is valid,
      * and no branch writes a key twice ({@code checkIntervals}): two puts of one key, or a put of a key a
      * delete of the same branch covers. Deletes may overlap each other; the success and failure branches
      * of a nested txn may write the same key, since only one of them runs.
      */
     public void validateTxn(TxnRequest t) {
-        validateOps(t);
+        validateOps(t, maxTxnOps);
         checkIntervals(t.success());
         checkIntervals(t.failure());
     }
 
-    private void validateOps(TxnRequest t) {
-        if (t.success().size() > maxTxnOps || t.failure().size() > maxTxnOps) {
+    /**
+     * etcd's op budget: a txn's size is the largest of its compare count and its two branch lengths, it
+     * must be within {@code budget}, and each nested txn gets what its parent left
+     * ({@code budget - size}).
+     */
+    private void validateOps(TxnRequest t, int budget) {
+        int size = Math.max(t.compares().size(), Math.max(t.success().size(), t.failure().size()));
+        if (size > budget) {
             throw KvError.TOO_MANY_OPS.exception();
         }
         for (Compare c : t.compares()) {
@@ -92,7 +98,7 @@ public final class RequestValidator {
                 } else if (op instanceof DeleteRangeRequest d) {
                     validateDelete(d);
                 } else if (op instanceof TxnRequest nested) {
-                    validateOps(nested);
+                    validateOps(nested, budget - size);
                 }
             }
         }

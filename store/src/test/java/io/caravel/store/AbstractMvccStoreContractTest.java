@@ -454,6 +454,27 @@ public abstract class AbstractMvccStoreContractTest {
         assertThat(store.currentRevision()).isEqualTo(2);
     }
 
+    /**
+     * etcd's {@code checkTxnRequest}: a txn's size is the largest of its compare count and branch lengths,
+     * and a nested txn gets the budget its parent left.
+     */
+    @Test
+    void txnOpBudgetCountsComparesAndShrinksForNestedTxns() {
+        store = open(StoreOptions.defaults().withMaxTxnOps(4));
+        String msg = "etcdserver: too many operations in txn request";
+        List<Compare> fiveCompares = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            fiveCompares.add(Compare.version(b("c" + i), Compare.Operator.EQUAL, 0));
+        }
+        assertRejected(txnOf(fiveCompares, puts("k", 1), List.of()), KvError.TOO_MANY_OPS, msg);
+        // The parent has size 2 (two ops), so a nested txn may have at most 4 - 2 = 2.
+        assertRejected(txnOf(List.of(), List.of(putReq("a", "1"), txnOf(List.of(), puts("n", 3), List.of())), List.of()),
+                KvError.TOO_MANY_OPS, msg);
+        TxnResult ok = txn(txnOf(List.of(), List.of(putReq("a", "1"), txnOf(List.of(), puts("n", 2), List.of())), List.of()));
+        assertThat(ok.succeeded()).isTrue();
+        assertThat(store.range(RangeRequest.prefix(b("n"))).count()).isEqualTo(2);
+    }
+
     @Test
     void puttingAKeyTwiceInATxnIsDuplicate() {
         String msg = "etcdserver: duplicate key given in txn request";
@@ -1117,8 +1138,9 @@ public abstract class AbstractMvccStoreContractTest {
     /**
      * Two nested txns may put and then delete one key (etcd's {@code checkIntervals} allows it), so one
      * revision can change a key twice. Each event carries the version it replaced, in {@code apply}'s
-     * result and from {@link MvccStore#events} alike; compacting at that revision retains the key's last
-     * change there (as {@link HashKvDigest} defines), and compaction steps change nothing.
+     * result and from {@link MvccStore#events} alike; compacting at that revision retains both changes
+     * (every change at the compact revision is retained, as {@link HashKvDigest} defines), the put's
+     * previous version is gone, and compaction steps change nothing.
      */
     @Test
     protected void keyChangedTwiceInOneRevision() {
@@ -1131,9 +1153,9 @@ public abstract class AbstractMvccStoreContractTest {
         assertThat(allKvs()).isEmpty();
         ok(new CompactRequest(3), CompactResult.class);
         Observed before = observe();
-        long expected = hash(d -> add(d, 3, 1, KeyValue.tombstone(b("k"), 3), true));
+        long expected = hash(d -> add(add(d, 3, 0, kv("k", 2, 3, 2, "1"), false), 3, 1, KeyValue.tombstone(b("k"), 3), true));
         assertThat(before.hash()).isEqualTo(new HashResult(expected, 3, 3));
-        assertThat(before.history()).containsExactly(new Event(Event.Type.DELETE, KeyValue.tombstone(b("k"), 3), null));
+        assertThat(before.history()).containsExactly(put.withoutPrevKv(), del);
         int steps = 0;
         while (store.compactStep()) {
             assertThat(++steps).isLessThan(10_000);

@@ -51,14 +51,6 @@ import net.jqwik.api.statistics.Statistics;
  */
 class MvccStoreProperties {
 
-    /**
-     * RocksMvccStore (like etcd) sorts only the first limit + 1 keys when the order is NONE and the target is
-     * not the key; the model sorts the whole range; see
-     * {@code AbstractMvccStoreContractTest#rangeNoneOrderWithATargetSortsTheWholeRangeBeforeTheLimit}. While
-     * that stands, reads here give such a sort no limit. Set to false once decided.
-     */
-    static final boolean AVOID_NONE_ORDER_LIMIT_DISCREPANCY = true;
-
     /** Small limits so that the generated txns reach them and compaction takes several steps. */
     static final StoreOptions OPTIONS = StoreOptions.defaults().withMaxTxnOps(3).withCompactionBatchSize(2);
 
@@ -454,8 +446,7 @@ class MvccStoreProperties {
                             Arbitraries.frequency(Tuple.of(5, false), Tuple.of(1, true)),
                             Arbitraries.frequency(Tuple.of(6, false), Tuple.of(1, true)), filters)
                     .as((r, limit, rev, s, keysOnly, countOnly, f) -> RangeRequest.builder(r.key()).rangeEnd(r.rangeEnd())
-                            .limit(AVOID_NONE_ORDER_LIMIT_DISCREPANCY && s.get1() == SortOrder.NONE
-                                    && s.get2() != SortTarget.KEY ? 0 : limit)
+                            .limit(limit)
                             .revision(rev).sort(s.get1(), s.get2()).keysOnly(keysOnly).countOnly(countOnly)
                             .minModRevision(f[0]).maxModRevision(f[1]).minCreateRevision(f[2]).maxCreateRevision(f[3])
                             .build());

@@ -69,9 +69,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *   <li>Inside a request, a result's revision is the request's revision so far: the revision it is
  *       writing once it has written something, else the revision it started at (etcd's
  *       {@code storeTxnWrite.Range/DeleteRange}).</li>
- *   <li>Compaction at C keeps, for every key, its changes above C and its latest change at or below C
- *       when that is a put or a delete made exactly at C (the retained history {@link HashKvDigest}
- *       defines); the model drops everything else at once, so {@link #compactStep()} has nothing to do.</li>
+ *   <li>Compaction at C keeps, for every key, its changes at or above C and, when it has none at C, its
+ *       newest change below C if that is a put (the retained history {@link HashKvDigest} defines); the
+ *       model drops everything else at once, so {@link #compactStep()} has nothing to do.</li>
  *   <li>A key is attached to the lease of its current version: a put attaches (and detaches it from its
  *       previous lease), {@code ignore_lease} keeps the lease, a delete detaches.</li>
  * </ul>
@@ -353,18 +353,20 @@ public final class InMemoryMvccStore implements MvccStore {
         for (Iterator<Map.Entry<Bytes, List<Change>>> it = history.entrySet().iterator(); it.hasNext(); ) {
             List<Change> changes = it.next().getValue();
             List<Change> kept = new ArrayList<>();
-            Change latestAtOrBelow = null;
+            Change newestBelow = null;
+            boolean changedAtCompact = false;
             for (Change c : changes) {
-                if (c.main() > revision) {
+                if (c.main() >= revision) {
                     kept.add(c);
+                    changedAtCompact |= c.main() == revision;
                 } else {
-                    latestAtOrBelow = c;
+                    newestBelow = c;
                 }
             }
-            // Keep what a read at the compact revision needs (the live version), and a delete made at
-            // exactly the compact revision so that events(compactRevision, ...) still reports it.
-            if (latestAtOrBelow != null && (!latestAtOrBelow.delete() || latestAtOrBelow.main() == revision)) {
-                kept.add(0, latestAtOrBelow);
+            // Every change at the compact revision stays, so that events(compactRevision, ...) is complete;
+            // below it, only the live version a read at the compact revision needs.
+            if (newestBelow != null && !changedAtCompact && !newestBelow.delete()) {
+                kept.add(0, newestBelow);
             }
             if (kept.isEmpty()) {
                 it.remove();

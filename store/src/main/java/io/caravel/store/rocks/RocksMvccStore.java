@@ -443,13 +443,15 @@ public final class RocksMvccStore implements MvccStore {
         }
     }
 
-    /** A change at or below the compact revision is retained iff it is its key's newest there and a put, or a delete exactly at it. */
+    /**
+     * A change at or below the compact revision C is retained iff it was made at C, or it is a put and its
+     * key's newest change at or below C (see {@link HashKvDigest}).
+     */
     private static boolean retainedAtOrBelowCompact(StoreReader reader, Layout.HistoryRecord r, long compact) {
-        StoreReader.IndexEntry newest = reader.newestAtOrBelow(r.kv().key(), compact);
-        if (newest == null || newest.main() != r.main() || newest.sub() != r.sub()) {
-            return false;
+        if (r.main() == compact) {
+            return true;
         }
-        return !r.tombstone() || r.main() == compact;
+        return !r.tombstone() && reader.isNewestAtOrBelow(r.kv().key(), compact, r.main(), r.sub());
     }
 
     // ---- writes -----------------------------------------------------------------------------
@@ -509,11 +511,10 @@ public final class RocksMvccStore implements MvccStore {
     }
 
     /**
-     * Removes compacted history in (revision) order from a persisted cursor. An entry at or below the
-     * compact revision C goes when a newer change of its key exists at or below C; the newest one goes
-     * too when it is a delete older than C. Entries at C stay under the cursor's reach so that the next
-     * compaction looks at them again; older leftovers of a key are removed when its newest change is
-     * looked at.
+     * Removes compacted history in (revision) order from a persisted cursor. A change below the compact
+     * revision C goes when a newer change of its key exists at or below C, and also when it is the newest
+     * but a delete; changes at C stay. A later compaction rewinds to the start of the old C so that those
+     * are looked at again; older leftovers of a key are removed when its newest change is looked at.
      */
     @Override
     public boolean compactStep() {
@@ -589,8 +590,9 @@ public final class RocksMvccStore implements MvccStore {
     private void compactEntry(ReadContext rc, WriteBatch batch, Layout.HistoryRecord r, long compact)
             throws RocksDBException {
         Bytes key = r.kv().key();
-        StoreReader.IndexEntry newest = rc.reader.newestAtOrBelow(key, compact);
-        boolean isNewest = newest != null && newest.main() == r.main() && newest.sub() == r.sub();
+        // Every change made at C is retained (so that events(C, ...) is complete); below C only a key's
+        // newest change survives, and only when it is a put.
+        boolean isNewest = r.main() == compact || rc.reader.isNewestAtOrBelow(key, compact, r.main(), r.sub());
         if (!isNewest) {
             removeHistory(rc, batch, key, r.main(), r.sub());
             return;

@@ -154,8 +154,8 @@ final class StoreReader {
      * read. {@code from} must be at or above the compact revision.
      *
      * <p>A key can change twice in one revision (a put and then a delete in two nested txns); its
-     * second event's previous version is the first change, as {@code apply} reported it. At the compact
-     * revision itself only retained changes are returned (each key's last change there).
+     * second event's previous version is the first change, as {@code apply} reported it. Every change
+     * at or above the compact revision is retained, so the history from there is complete.
      */
     List<Event> events(long from, long to, int maxEvents, boolean withPrevKv, long compactRevision, long[] next) {
         List<Event> out = new ArrayList<>();
@@ -179,9 +179,6 @@ final class StoreReader {
                 }
                 Layout.HistoryRecord r = Layout.historyRecord(k, it.value());
                 Bytes key = r.kv().key();
-                if (main == compactRevision && !isNewestAtOrBelow(key, main, r.sub())) {
-                    continue; // compacted away logically; physical removal may not have happened yet
-                }
                 KeyValue prev = null;
                 if (withPrevKv) {
                     if (changedInRevision.containsKey(key)) {
@@ -200,9 +197,9 @@ final class StoreReader {
         return out;
     }
 
-    /** True when the change at (main, sub) is its key's newest change at or below {@code main}. */
-    boolean isNewestAtOrBelow(Bytes key, long main, long sub) {
-        IndexEntry newest = newestAtOrBelow(key, main);
+    /** True when the change at (main, sub) is its key's newest change at or below {@code revision}. */
+    boolean isNewestAtOrBelow(Bytes key, long revision, long main, long sub) {
+        IndexEntry newest = newestAtOrBelow(key, revision);
         return newest != null && newest.main == main && newest.sub == sub;
     }
 

@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.IdentityHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,20 +50,6 @@ class RocksMvccStoreContractTest extends AbstractMvccStoreContractTest {
         RocksMvccStore reopened = RocksMvccStore.open(dir, s.options());
         dirs.put(reopened, dir);
         return reopened;
-    }
-
-    /**
-     * KNOWN DISCREPANCY (remove this override, or change the contract, once decided): {@code RangeShaping.fetchLimit}
-     * fetches limit + 1 kvs in key order when the order is NONE, then sorts them by the target (NONE with a
-     * non-key target means ASCEND), so {@code NONE/MOD limit 1} returns the smallest mod revision among the
-     * first two keys, not of the range. That is etcd's own quirk ({@code txn/range.go rangeLimit}), but it
-     * contradicts docs/store.md ("sorting ... happen[s] before the limit") and the model.
-     */
-    @Test
-    @Disabled("RocksMvccStore sorts only the first limit + 1 keys for order NONE with a non-key target; see Javadoc")
-    @Override
-    protected void rangeNoneOrderWithATargetSortsTheWholeRangeBeforeTheLimit() {
-        super.rangeNoneOrderWithATargetSortsTheWholeRangeBeforeTheLimit();
     }
 
     @Test

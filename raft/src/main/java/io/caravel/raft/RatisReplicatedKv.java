@@ -1206,23 +1206,30 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         });
     }
 
+    /**
+     * etcd's MemberUpdate. Ratis 3.3 cannot move a peer to a new address in place: a configuration
+     * change that differs only in addresses is taken as "no change" ({@code hasNoChange} compares ids
+     * and priorities), and the members' connection pools keep the old address of a known peer id. So an
+     * update to the URL the member already has succeeds, any other fails with
+     * {@link ClusterError#NOT_CAPABLE}; to move a member, remove it and add it at the new URL.
+     */
     @Override
     public CompletableFuture<List<Member>> memberUpdate(long id, List<String> peerUrls) {
         if (peerUrls.isEmpty()) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("peer URLs are empty"));
         }
-        return setConfiguration(members -> {
-            Member old = find(members, id);
+        return memberList().thenApply(members -> {
+            Member m = find(members, id);
             String address = MemberIds.address(peerUrls.get(0));
-            for (Member m : members) {
-                if (m.id() != id && m.peerUrls().stream().anyMatch(u -> MemberIds.address(u).equals(address))) {
+            for (Member other : members) {
+                if (other.id() != id && other.peerUrls().stream().anyMatch(u -> MemberIds.address(u).equals(address))) {
                     throw ClusterError.PEER_URL_EXISTS.exception();
                 }
             }
-            List<Member> next = new ArrayList<>(members);
-            next.replaceAll(m -> m.id() == id
-                    ? new Member(id, old.name(), List.of(MemberIds.url(address)), old.clientUrls(), old.learner()) : m);
-            return next;
+            if (m.peerUrls().stream().noneMatch(u -> MemberIds.address(u).equals(address))) {
+                throw ClusterError.NOT_CAPABLE.exception();
+            }
+            return members;
         });
     }
 
@@ -1243,20 +1250,19 @@ public final class RatisReplicatedKv implements ReplicatedKv {
     }
 
     /**
-     * etcd promotes a learner only when its match index is within 90% of the leader's. Only the
-     * leader knows the followers' progress; elsewhere the check is left to Ratis's staging.
+     * etcd promotes a learner only when it is within 90% of the leader's progress. Only the leader knows
+     * the members' progress (the commit indexes they report); elsewhere the check is left to Ratis.
+     * A small absolute gap is always accepted, so a young cluster's short log does not block promotion.
      */
     private boolean learnerCaughtUp(long id) {
         if (!division.getInfo().isLeader()) {
             return true;
         }
-        RoleInfoProto role = division.getInfo().getRoleInfoProto();
-        long commit = division.getRaftLog().getLastCommittedIndex();
-        long[] match = division.getInfo().getFollowerMatchIndices();
-        var followers = role.getLeaderInfo().getFollowerInfoList();
-        for (int i = 0; i < followers.size() && i < match.length; i++) {
-            if (followers.get(i).getId().getId().toStringUtf8().equals(MemberIds.peerId(id))) {
-                return match[i] * 10 >= commit * 9;
+        long leaderCommit = division.getRaftLog().getLastCommittedIndex();
+        for (var info : division.getCommitInfos()) {
+            if (info.getServer().getId().toStringUtf8().equals(MemberIds.peerId(id))) {
+                long learner = info.getCommitIndex();
+                return learner * 10 >= leaderCommit * 9 || leaderCommit - learner <= 100;
             }
         }
         return true;

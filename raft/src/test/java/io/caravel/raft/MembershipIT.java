@@ -4,6 +4,7 @@ import static io.caravel.raft.MiniCluster.WAIT;
 import static io.caravel.raft.MiniCluster.await;
 import static io.caravel.raft.MiniCluster.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.caravel.store.Bytes;
 import io.caravel.store.PutRequest;
@@ -82,6 +83,20 @@ class MembershipIT {
             int other = 3 - leader - victim;
             await(c.kv(other).put(PutRequest.of("k", "v")));
             assertThat(await(c.kv(leader).memberList())).hasSize(2);
+        }
+    }
+
+    @Test
+    void memberUpdateAcceptsTheCurrentUrlAndRefusesAMove() {
+        try (MiniCluster c = MiniCluster.start(1, dir)) {
+            c.awaitLeader();
+            RatisReplicatedKv kv = c.kv(0);
+            String url = c.node(0).config.advertisePeerUrl();
+            assertThat(await(kv.memberUpdate(kv.memberId(), List.of(url)))).hasSize(1);
+            assertThatThrownBy(() -> await(kv.memberUpdate(kv.memberId(), List.of("http://127.0.0.1:1"))))
+                    .isInstanceOf(ClusterException.class).hasMessage(ClusterError.NOT_CAPABLE.message());
+            assertThatThrownBy(() -> await(kv.memberUpdate(42, List.of(url))))
+                    .isInstanceOf(ClusterException.class).hasMessage(ClusterError.MEMBER_NOT_FOUND.message());
         }
     }
 

@@ -69,7 +69,7 @@ public final class CatchUpWatchHub implements WatchHub {
     private long epoch;
     private boolean closed;
     private final WatcherGroup synced = new WatcherGroup();
-    /** In the order watchers became unsynced, so that the oldest are served first. */
+    /** In the order watchers became unsynced or were last served: the longest-waiting first. */
     private final LinkedHashSet<Watcher> unsynced = new LinkedHashSet<>();
     private final HashSet<Watcher> progressWatchers = new HashSet<>();
     private final LinkedHashSet<HubStream> progressRequested = new LinkedHashSet<>();
@@ -358,8 +358,8 @@ public final class CatchUpWatchHub implements WatchHub {
 
     /**
      * One catch-up round: cancels unsynced watchers whose history is compacted, reads one batch of
-     * history from the lowest next revision among those whose stream has room, queues each one its events
-     * and promotes those that reached {@code lastDispatched}. Returns {@link #PROGRESSED} when some watcher
+     * history from the next revision of the longest-waiting watcher whose stream has room, queues each
+     * watcher the batch covers its events and promotes those that reached {@code lastDispatched}. Returns {@link #PROGRESSED} when some watcher
      * advanced (another round may advance more at once), {@link #WAITING} when unsynced watchers remain
      * that could not advance (full queues), {@link #IDLE} when none remain.
      */
@@ -402,8 +402,16 @@ public final class CatchUpWatchHub implements WatchHub {
                 if (!w.stream.hasRoomElseBlock()) {
                     continue;
                 }
+                // The round reads from the next revision of the watcher that has waited longest (the
+                // first in order: served watchers go to the back), and serves with it every watcher at
+                // or after that revision. A watcher far behind then takes turns with the others instead
+                // of holding them all back until it has caught up.
+                if (from == Long.MAX_VALUE) {
+                    from = w.nextRevision;
+                } else if (w.nextRevision < from) {
+                    continue;
+                }
                 candidates.add(w);
-                from = Math.min(from, w.nextRevision);
                 prevKv |= w.has(Watcher.PREV_KV);
             }
             answerProgressRequests(notify);
@@ -453,9 +461,11 @@ public final class CatchUpWatchHub implements WatchHub {
                 }
                 w.nextRevision = covered + 1;
                 progressed = true;
+                unsynced.remove(w);
                 if (w.nextRevision > lastDispatched) {
-                    unsynced.remove(w);
                     promote(w);
+                } else {
+                    unsynced.add(w); // to the back: the others' turn first
                 }
             }
             answerProgressRequests(notify);

@@ -311,6 +311,26 @@ class CatchUpWatchHubTest {
         assertThat(rs.get(1).events()).hasSize(3);
     }
 
+    @Test
+    void aWatcherFarBehindTakesTurnsWithTheOthers() {
+        manualHub(WatchHubOptions.defaults().withSyncBatchEvents(5));
+        for (int i = 0; i < 50; i++) {
+            fx.put("k", "v" + i); // 2..51
+        }
+        WatchStream far = hub.openStream(() -> { });
+        WatchStream near = hub.openStream(() -> { });
+        far.watch(WatchRequest.key("k").fromRevision(1));
+        long id = near.watch(WatchRequest.key("k").fromRevision(46));
+        for (int round = 0; round < 4; round++) {
+            hub.syncRound(); // far, near, far, near
+            Drain.all(far);
+        }
+        assertThat(hub.stats().unsynced()).isEqualTo(1); // only the far one is still catching up
+        assertThat(events(Drain.all(near), id)).hasSize(6).first().isEqualTo("PUT k=v44@46");
+        syncAll();
+        assertThat(hub.stats().unsynced()).isZero();
+    }
+
     // ---- compaction -----------------------------------------------------------------------------
 
     @Test

@@ -29,9 +29,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 
 /**
  * The watch hub under load, in process: a {@link RocksMvccStore}, a hub over it, N watchers on M streams
@@ -101,7 +103,8 @@ public final class WatchHubBenchmark {
     // ---- memory -------------------------------------------------------------------------------
 
     private void measureIdleMemory(WatchHub hub, ExecutorService drains) throws InterruptedException {
-        for (int perStream : new int[] {Math.max(1, watchers / streams), 1}) {
+        int shared = Math.max(1, watchers / streams);
+        for (int perStream : shared == 1 ? new int[] {1} : new int[] {shared, 1}) {
             int streamCount = (watchers + perStream - 1) / perStream;
             long before = usedHeapAfterGc();
             List<Object> keep = new ArrayList<>(streamCount);
@@ -152,14 +155,16 @@ public final class WatchHubBenchmark {
 
     private void measureLatency(RocksMvccStore store, WatchHub hub, ExecutorService drains) throws Exception {
         int total = rate * (warmup + seconds);
+        int warmupPuts = rate * warmup;
         long base = store.currentRevision();
-        // Revision r's put: call and return times, indexed by r - base - 1.
+        // Revision r's put (index r - base - 1): when applyAll was called and when it returned. The call
+        // time is written before applyAll, so every receipt sees it (the hub's locks order them); the
+        // return time may not be there yet when the event arrives first: that receipt counts as 0.
         long[] called = new long[total];
-        long[] acked = new long[total];
-        // Receipts, (revision, nanoTime) pairs, appended by the drain threads.
-        int perPut = Math.max(1, watchers / keys);
-        long[] receipts = new long[2 * (total * perPut + 1024)];
-        AtomicInteger nextReceipt = new AtomicInteger();
+        AtomicLongArray acked = new AtomicLongArray(total);
+        Recorder fromAck = new Recorder(3);
+        Recorder fromCall = new Recorder(3);
+        AtomicLong early = new AtomicLong();
         AtomicLong received = new AtomicLong();
         AtomicInteger created = new AtomicInteger();
 
@@ -172,12 +177,19 @@ public final class WatchHubBenchmark {
                     created.incrementAndGet();
                 }
                 for (Event e : r.events()) {
-                    int at = nextReceipt.getAndAdd(2);
-                    if (at + 1 < receipts.length) {
-                        receipts[at] = e.revision();
-                        receipts[at + 1] = now;
-                    }
                     received.incrementAndGet();
+                    int i = (int) (e.revision() - base - 1);
+                    if (i < warmupPuts || i >= total) {
+                        continue;
+                    }
+                    fromCall.recordValue(Math.max(0, now - called[i]));
+                    long ack = acked.get(i);
+                    if (ack == 0 || now < ack) {
+                        early.incrementAndGet();
+                        fromAck.recordValue(0);
+                    } else {
+                        fromAck.recordValue(now - ack);
+                    }
                 }
             }, () -> { });
             for (int i = s * perStream; i < Math.min(watchers, (s + 1) * perStream); i++) {
@@ -192,6 +204,7 @@ public final class WatchHubBenchmark {
         long gcTimeBefore = gcs.stream().mapToLong(GarbageCollectorMXBean::getCollectionTime).sum();
         long cpuBefore = processCpuNanos();
 
+        Histogram apply = new Histogram(3);
         SplittableRandom random = new SplittableRandom(42);
         byte[] value = new byte[valueBytes];
         long period = TimeUnit.SECONDS.toNanos(1) / rate;
@@ -209,50 +222,34 @@ public final class WatchHubBenchmark {
             PutRequest put = PutRequest.of(key(random.nextInt(keys)), Bytes.wrap(value.clone()));
             called[i] = System.nanoTime();
             store.applyAll(new LogPosition(1, ++index), List.of(put));
-            acked[i] = System.nanoTime();
+            long ack = System.nanoTime();
+            acked.set(i, ack);
+            if (i >= warmupPuts) {
+                apply.recordValue(ack - called[i]);
+            }
         }
         long elapsed = System.nanoTime() - start;
-        long expected = (long) total * perPut;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long expected = (long) total * Math.max(1, watchers / keys);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (received.get() < expected && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
+        long drained = System.nanoTime() - start;
         long cpu = processCpuNanos() - cpuBefore;
         long gcCount = gcs.stream().mapToLong(GarbageCollectorMXBean::getCollectionCount).sum() - gcCountBefore;
         long gcTime = gcs.stream().mapToLong(GarbageCollectorMXBean::getCollectionTime).sum() - gcTimeBefore;
 
-        Histogram apply = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
-        for (long i = (long) rate * warmup; i < total; i++) {
-            apply.recordValue(acked[(int) i] - called[(int) i]);
-        }
-        Histogram fromAck = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
-        Histogram fromCall = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
-        long early = 0;
-        long warmupPuts = (long) rate * warmup;
-        int n = Math.min(nextReceipt.get(), receipts.length - 1);
-        for (int at = 0; at + 1 < n; at += 2) {
-            long i = receipts[at] - base - 1;
-            if (i < warmupPuts || i >= total) {
-                continue;
-            }
-            long t = receipts[at + 1];
-            long sinceAck = t - acked[(int) i];
-            if (sinceAck < 0) {
-                early++;
-                sinceAck = 0;
-            }
-            fromAck.recordValue(sinceAck);
-            fromCall.recordValue(Math.max(0, t - called[(int) i]));
-        }
-        System.out.printf(Locale.ROOT, "puts: %d in %.1f s (%.0f/s achieved, writer max lag %.1f ms); events received %d of %d%n",
-                total, elapsed / 1e9, total / (elapsed / 1e9), maxLag / 1e6, received.get(), expected);
+        System.out.printf(Locale.ROOT, "puts: %d in %.1f s (%.0f/s achieved, writer max lag %.1f ms); events received %d of %d (%.0f/s)%n",
+                total, elapsed / 1e9, total / (elapsed / 1e9), maxLag / 1e6, received.get(), expected,
+                received.get() / (drained / 1e9));
         System.out.printf(Locale.ROOT, "process CPU %.0f%% of one core; GCs %d taking %d ms; load=%s%n",
-                100.0 * cpu / elapsed, gcCount, gcTime, loadAverage());
+                100.0 * cpu / drained, gcCount, gcTime, loadAverage());
         System.out.printf(Locale.ROOT, "hub: %s (movedAside: watchers moved aside for a full stream queue, then caught up from history)%n",
                 hub.stats());
-        print("apply-return to receipt", fromAck);
-        System.out.printf(Locale.ROOT, "  (%d of %d receipts came before applyAll returned: counted as 0)%n", early, fromAck.getTotalCount());
-        print("apply-call to receipt", fromCall);
+        Histogram ack = fromAck.getIntervalHistogram();
+        print("apply-return to receipt", ack);
+        System.out.printf(Locale.ROOT, "  (%d of %d receipts came before applyAll returned: counted as 0)%n", early.get(), ack.getTotalCount());
+        print("apply-call to receipt", fromCall.getIntervalHistogram());
         print("of applyAll itself (RocksDB write + dispatch)", apply);
         for (ResponsePump p : pumps) {
             p.stream().close();

@@ -129,6 +129,12 @@ public final class KvStateMachine extends BaseStateMachine {
     private volatile ClusterMeta meta;
     private volatile TermIndex durable = TermIndex.INITIAL_VALUE;
     private volatile TermIndex installed;
+    /** Runs checkpoint downloads (long, blocking) off Ratis's and the common pool's threads. */
+    private final java.util.concurrent.ExecutorService installer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "caravel-snapshot-install");
+        t.setDaemon(true);
+        return t;
+    });
 
     public KvStateMachine(Path dataDirectory, StoreOptions storeOptions, Hooks hooks, CheckpointFetcher fetcher) {
         this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory == null");
@@ -252,6 +258,7 @@ public final class KvStateMachine extends BaseStateMachine {
 
     @Override
     public void close() throws IOException {
+        installer.shutdownNow();
         storeLock.writeLock().lock();
         try {
             RocksMvccStore s = store;
@@ -528,7 +535,7 @@ public final class KvStateMachine extends BaseStateMachine {
                 }
                 return null;
             }
-        });
+        }, installer);
     }
 
     static void deleteTree(Path dir) throws IOException {

@@ -33,11 +33,13 @@ public final class CaravelDist {
    * @param caravelHome the repository root holding {@code ./caravel} and {@code server/}
    * @param cacheDir where copies are kept (one subdirectory per distinct build)
    * @param log where the build output goes
+   * @param build whether to run {@code ./caravel} first, which rebuilds the server when a source is
+   *     newer than the last build; without it the last build in {@code server/target} is used
    * @throws IOException if the build fails or produced no jar
    */
-  public static String prepare(Path caravelHome, Path cacheDir, Path log) throws IOException {
+  public static String prepare(Path caravelHome, Path cacheDir, Path log, boolean build) throws IOException {
     Path script = caravelHome.resolve("caravel");
-    if (Files.isExecutable(script)) {
+    if (build && Files.isExecutable(script)) {
       ProcessBuilder pb = new ProcessBuilder(script.toString(), "server", "--help")
           .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
       Process p = pb.start();

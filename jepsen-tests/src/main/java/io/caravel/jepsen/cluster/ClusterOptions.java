@@ -18,6 +18,7 @@ import java.util.Objects;
  *     deliberately broken mode
  * @param electionTimeoutMs {@code --election-timeout} of every node (both databases)
  * @param startTimeout how long {@link LocalCluster#start} waits for the cluster to serve reads
+ * @param buildServer whether to (re)build the server through {@code ./caravel} before copying it
  */
 public record ClusterOptions(
     Db db,
@@ -27,7 +28,8 @@ public record ClusterOptions(
     List<String> nodeJvmOptions,
     List<String> extraJvmOptions,
     int electionTimeoutMs,
-    Duration startTimeout) {
+    Duration startTimeout,
+    boolean buildServer) {
 
   /** The default JVM options of a Caravel node: small heap, quick start (the machine is shared). */
   public static final List<String> DEFAULT_NODE_JVM_OPTIONS = List.of(

@@ -62,6 +62,7 @@ public final class LocalCluster implements Closeable {
   private List<String> etcdWrapper;
   private PeerNetwork network;
   private boolean hostNames;
+  private String buildDescription = "";
 
   /** Lays out (but does not start) a cluster. */
   public LocalCluster(ClusterOptions options) {
@@ -117,6 +118,43 @@ public final class LocalCluster implements Closeable {
         + ")";
   }
 
+  /** Which server build runs (Caravel: git commit, tree state, private copy), for reports. */
+  public String buildDescription() {
+    return options.db() == Db.CARAVEL ? buildDescription : etcdVersion();
+  }
+
+  private static String describeBuild(Path home, String classpath) {
+    String head = git(home, "rev-parse", "--short", "HEAD");
+    String dirty = git(home, "status", "--porcelain", "--", "store", "watch", "raft", "server", "pom.xml");
+    return "git " + head + (dirty.isBlank() ? "" : " + uncommitted changes in store/watch/raft/server")
+        + ", copy " + Path.of(classpath.split(java.io.File.pathSeparator)[0]).getParent().getFileName();
+  }
+
+  private static String etcdVersion() {
+    String v = run(List.of("etcd", "--version"), null);
+    return v.lines().findFirst().orElse("etcd");
+  }
+
+  private static String git(Path home, String... args) {
+    List<String> cmd = new ArrayList<>(List.of("git", "-C", home.toString()));
+    cmd.addAll(List.of(args));
+    return run(cmd, null).trim();
+  }
+
+  private static String run(List<String> cmd, Path dir) {
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      p.waitFor(10, TimeUnit.SECONDS);
+      return out;
+    } catch (IOException e) {
+      return "?";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "?";
+    }
+  }
+
   // ---- start ---------------------------------------------------------------------------------
 
   /**
@@ -130,7 +168,8 @@ public final class LocalCluster implements Closeable {
     if (options.db() == Db.CARAVEL) {
       Path home = options.caravelHome();
       classpath = CaravelDist.prepare(home, home.resolve("jepsen-tests").resolve("target").resolve("caravel-dist"),
-          options.dir().resolve("build.log"));
+          options.dir().resolve("build.log"), options.buildServer());
+      buildDescription = describeBuild(home, classpath);
       hostNames = true;
     } else {
       etcdWrapper = probeEtcdWrapper();

@@ -42,6 +42,7 @@ public final class RunCommand {
         --election-timeout MS   nodes' --election-timeout (default 1000)
         --out DIR               run directory (default jepsen-tests/target/runs/<time>-<db>-<workload>-<nemesis>-n<N>-s<seed>)
         --keep-data             keep the nodes' data directories
+        --no-build              run the last server build (server/target) instead of rebuilding it through ./caravel
         --node-jvm-opt OPT      an extra JVM option for every Caravel node (repeatable)
       Deliberately broken modes (to prove the checkers can fail):
         --unsafe-serializable-reads   clients send linearizable reads as serializable (local, no ReadIndex)
@@ -100,6 +101,7 @@ public final class RunCommand {
     int electionTimeout = 1000;
     Path out = null;
     boolean keepData = false;
+    boolean build = true;
     boolean unsafeSerializable = false;
     List<String> jvm = new ArrayList<>();
     int keys = -1;
@@ -115,6 +117,7 @@ public final class RunCommand {
       }
       switch (name) {
         case "--keep-data" -> keepData = true;
+        case "--no-build" -> build = false;
         case "--unsafe-serializable-reads" -> unsafeSerializable = true;
         case "--unsafe-local-reads" -> jvm.add("-D" + UNSAFE_LOCAL_READS_PROPERTY + "=true");
         default -> {
@@ -171,7 +174,7 @@ public final class RunCommand {
     }
     return new RunOptions(db, nodes, workload, faults, dur(timeLimit), seed, concurrency, rate, dur(opTimeout),
         dur(quiet), dur(faultDuration), dur(faultInterval), dur(recovery), dur(checkTimeout), out.toAbsolutePath(),
-        unsafeSerializable, jvm, electionTimeout, keepData, home, keys > 0 ? keys : 2 * nodes, opsPerKey);
+        unsafeSerializable, jvm, electionTimeout, keepData, home, keys > 0 ? keys : 2 * nodes, opsPerKey, build);
   }
 
   /**

@@ -34,6 +34,7 @@ import java.util.Set;
  * @param caravelHome the repository root
  * @param keys keys in use at a time (register, list-append); at least 1
  * @param opsPerKey operations on a key before it is replaced by a fresh one
+ * @param buildServer build the server through {@code ./caravel} first (else use the last build)
  */
 public record RunOptions(
     Db db,
@@ -57,7 +58,8 @@ public record RunOptions(
     boolean keepData,
     Path caravelHome,
     int keys,
-    int opsPerKey) {
+    int opsPerKey,
+    boolean buildServer) {
 
   /** @throws NullPointerException for a missing value */
   public RunOptions {

@@ -63,11 +63,11 @@ public final class Runner {
       jvm = List.of(override.trim().split("\\s+"));
     }
     ClusterOptions co = new ClusterOptions(options.db(), options.nodes(), dir, options.caravelHome(), jvm,
-        options.nodeJvmOptions(), options.electionTimeoutMs(), Duration.ofSeconds(240));
+        options.nodeJvmOptions(), options.electionTimeoutMs(), Duration.ofSeconds(240), options.buildServer());
     LocalCluster cluster = new LocalCluster(co);
     Thread hook = new Thread(cluster::close, "cluster-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    Recorder recorder = new Recorder(dir.resolve("history.edn"));
+    Recorder recorder = null;
     boolean live = false;
     Nemesis nemesis = null;
     Map<String, Object> phases = new LinkedHashMap<>();
@@ -77,6 +77,8 @@ public final class Runner {
       cluster.start();
       phases.put("cluster-start-seconds", (System.nanoTime() - t0) / 1e9);
       log.printf(Locale.ROOT, "  cluster up in %.1f s (%s)%n", (System.nanoTime() - t0) / 1e9, cluster.networkDescription());
+      // the history's clock starts with the main phase
+      recorder = new Recorder(dir.resolve("history.edn"));
 
       RunContext ctx = new RunContext(options, cluster, recorder, System.nanoTime() + options.timeLimit().toNanos());
       recorder.nemesis("start-run", "main phase of " + options.timeLimit().toSeconds() + " s");
@@ -147,6 +149,9 @@ public final class Runner {
       harnessError = e.getMessage();
       log.println("  harness error: " + e.getMessage());
     } finally {
+      if (recorder == null) {
+        recorder = new Recorder(dir.resolve("history.edn"));
+      }
       recorder.close();
       cluster.close();
       try {
@@ -184,6 +189,7 @@ public final class Runner {
     results.put("load-average-before", loadBefore);
     results.put("load-average-after", loadAverage());
     results.put("network", cluster.networkDescription());
+    results.put("caravel-build", cluster.buildDescription());
     results.put("phases", phases);
     results.put("valid", switch (check.validity()) {
       case VALID -> true;

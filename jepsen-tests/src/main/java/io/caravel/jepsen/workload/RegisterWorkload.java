@@ -157,7 +157,7 @@ public final class RegisterWorkload implements Workload {
 
   private static void backOff(Clients.ClientError e) throws InterruptedException {
     // do not spin on a dead or unreachable node
-    Thread.sleep(e.definite() ? 200 : 50);
+    Thread.sleep(e.definite() ? 500 : 50);
   }
 
   /**

@@ -56,6 +56,26 @@ class ClusterIT {
     }
 
     @Test
+    void withoutAQuorumLinearizableReadsAndWritesFailButSerializableReadsServe() {
+        try (MiniCluster c = MiniCluster.start(3, dir, RaftTuning.defaults().withRequestTimeout(Duration.ofSeconds(3)), x -> x)) {
+            int leader = c.awaitLeader();
+            int survivor = (leader + 1) % 3;
+            await(c.kv(leader).put(PutRequest.of("k", "v")));
+            waitUntil(() -> get(c.kv(survivor), "k", Consistency.SERIALIZABLE).kvs().size() == 1, WAIT, "replicated");
+            c.stop(leader);
+            c.stop(3 - leader - survivor);
+            assertThat(get(c.kv(survivor), "k", Consistency.SERIALIZABLE).kvs()).hasSize(1);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> get(c.kv(survivor), "k", Consistency.LINEARIZABLE))
+                    .isInstanceOf(ClusterException.class)
+                    .satisfies(e -> assertThat(((ClusterException) e).error()).isIn(ClusterError.NO_LEADER, ClusterError.TIMEOUT));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> await(c.kv(survivor).put(PutRequest.of("k", "w"))))
+                    .isInstanceOf(ClusterException.class)
+                    .satisfies(e -> assertThat(((ClusterException) e).error())
+                            .isIn(ClusterError.NO_LEADER, ClusterError.TIMEOUT, ClusterError.LEADER_CHANGED));
+        }
+    }
+
+    @Test
     void noElectionUnderSustainedLoad() throws Exception {
         try (MiniCluster c = MiniCluster.start(3, dir)) {
             int leader = c.awaitLeader();

@@ -738,6 +738,10 @@ public final class RatisReplicatedKv implements ReplicatedKv {
             sleepQuietly(20);
             checkOpen();
         }
+        if (System.nanoTime() > deadlineNanos) {
+            // Queued past its deadline (the caller has already been told TIMEOUT): never sent.
+            throw ClusterError.TIMEOUT.exception();
+        }
         long termBefore = term();
         RaftClientReply reply;
         try {

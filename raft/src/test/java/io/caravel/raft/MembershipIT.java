@@ -60,6 +60,13 @@ class MembershipIT {
             waitUntil(() -> joiner.kv.raftRunning() && joiner.kv.currentRevision() == 2, WAIT, "voter replicates");
             await(joiner.kv.put(PutRequest.of("b", "2")));
             assertThat(await(c.kv(0).range(RangeRequest.get(Bytes.of("b")), Consistency.LINEARIZABLE)).kvs()).hasSize(1);
+            // A joined member restarts from its own storage (configuration included).
+            int j = c.nodes.indexOf(joiner);
+            c.restart(j);
+            c.awaitLeader();
+            await(c.kv(0).put(PutRequest.of("c", "3")));
+            assertThat(await(c.kv(j).range(RangeRequest.get(Bytes.of("c")), Consistency.LINEARIZABLE)).kvs()).hasSize(1);
+            assertThat(c.kv(j).raftRunning()).isTrue();
         }
     }
 

@@ -523,8 +523,8 @@ public final class KvStateMachine extends BaseStateMachine {
                 }
                 Files.move(download, ready, StandardCopyOption.ATOMIC_MOVE);
                 TermIndex ti = TermIndex.valueOf(p.term(), p.index());
+                // The latest snapshot moves only in reinitialize, once the checkpoint is really the store.
                 installed = ti;
-                durable = ti;
                 return ti;
             } catch (IOException | RuntimeException e) {
                 log.warn("checkpoint download failed: {}", e.toString());

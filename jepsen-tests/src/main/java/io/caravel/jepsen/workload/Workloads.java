@@ -16,6 +16,7 @@ public final class Workloads {
   public static Workload create(RunOptions options) {
     return switch (options.workload()) {
       case "register" -> new RegisterWorkload(options.keys(), options.opsPerKey());
+      case "list-append" -> new ListAppendWorkload(options.keys(), options.opsPerKey());
       default -> throw new IllegalArgumentException("workload " + options.workload() + " is not available yet");
     };
   }

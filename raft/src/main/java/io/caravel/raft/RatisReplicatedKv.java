@@ -232,6 +232,13 @@ public final class RatisReplicatedKv implements ReplicatedKv {
     }
 
     private void startInternal() throws IOException {
+        String mine = config.initialCluster().get(config.name());
+        if (mine != null && MemberIds.urls(mine).stream().map(MemberIds::address)
+                .noneMatch(a -> a.equals(MemberIds.address(config.advertisePeerUrl())))) {
+            // etcd refuses this too: the member id would not match this member's entry in the cluster.
+            throw new IllegalArgumentException("--initial-cluster has " + config.name() + "=" + mine
+                    + " but --initial-advertise-peer-urls is " + config.advertisePeerUrl());
+        }
         Path dataDir = config.dataDirectory();
         Files.createDirectories(dataDir);
         Path raftDir = dataDir.resolve("raft");

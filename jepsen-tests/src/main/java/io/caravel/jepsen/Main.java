@@ -53,14 +53,15 @@ public final class Main {
   public static final int EXIT_NO_INPUT = 66;
 
   static final String USAGE = """
-      usage: caravel-jepsen check --model %s [--timeout SECONDS] [--threads N] [--all] [--verbose] HISTORY.edn
+      usage: caravel-jepsen check --model %s|list-append|watch [--timeout SECONDS] [--threads N] [--all] [--verbose] HISTORY.edn
              caravel-jepsen run --nodes 3|5 --workload register|list-append|watch
                                 --nemesis kill,pause,partition,member --time-limit S --seed N  (run --help)
              caravel-jepsen help
 
       Checks a Jepsen EDN history (one op map per line) for linearizability.
         --model M        register (:read/:write), cas-register (+ :cas [old new]) or kv (:get/:put/:append
-                         per :key); operations with a :key are checked per key
+                         per :key); operations with a :key are checked per key; list-append (strict
+                         serializability of :txn histories, Elle-style) or watch (watch guarantees)
         --timeout S      give up after S seconds (default %d) and answer UNKNOWN
         --threads N      search at most N partitions at once (default: number of processors)
         --all            check every partition even after one is found not linearizable
@@ -161,10 +162,11 @@ public final class Main {
       }
     }
     if (modelName == null) {
-      return usage(err, "--model is required (" + Models.names() + ")");
+      return usage(err, "--model is required (" + Models.names() + "|list-append|watch)");
     }
     Model<?> model = Models.byName(modelName).orElse(null);
-    if (model == null) {
+    boolean transactional = modelName.equals("list-append") || modelName.equals("watch");
+    if (model == null && !transactional) {
       return usage(err, "unknown model '" + modelName + "' (expected " + Models.names() + ")");
     }
     if (files.size() != 1) {
@@ -188,6 +190,9 @@ public final class Main {
       err.println("caravel-jepsen: " + file + ": " + e.getMessage());
       return EXIT_DATA;
     }
+    if (transactional) {
+      return checkOther(modelName, history, file, out, err);
+    }
     CheckResult result;
     try {
       result = new LinearizabilityChecker(options).check(model, history);
@@ -198,6 +203,26 @@ public final class Main {
     out.print(Report.render(result, model, file.toString(), verbose));
     out.flush();
     return result.verdict().exitCode();
+  }
+
+  /** {@code check --model list-append|watch}: the Elle-style and watch checkers. */
+  private static int checkOther(String modelName, History history, Path file, PrintStream out, PrintStream err) {
+    io.caravel.jepsen.run.CheckSummary summary;
+    try {
+      summary = modelName.equals("list-append")
+          ? io.caravel.jepsen.workload.ListAppendWorkload.checkHistory(history)
+          : io.caravel.jepsen.workload.WatchWorkload.checkHistory(history);
+    } catch (HistoryFormatException e) {
+      err.println("caravel-jepsen: " + file + ": " + e.getMessage());
+      return EXIT_DATA;
+    }
+    out.print(file + ": " + summary.validity() + " (" + summary.checker() + ")\n" + summary.text().indent(2));
+    out.flush();
+    return switch (summary.validity()) {
+      case VALID -> EXIT_LINEARIZABLE;
+      case INVALID -> EXIT_NOT_LINEARIZABLE;
+      case UNKNOWN -> EXIT_UNKNOWN;
+    };
   }
 
   private static int usage(PrintStream err, String problem) {

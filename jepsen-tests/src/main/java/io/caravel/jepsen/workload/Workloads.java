@@ -17,6 +17,7 @@ public final class Workloads {
     return switch (options.workload()) {
       case "register" -> new RegisterWorkload(options.keys(), options.opsPerKey());
       case "list-append" -> new ListAppendWorkload(options.keys(), options.opsPerKey());
+      case "watch" -> new WatchWorkload();
       default -> throw new IllegalArgumentException("workload " + options.workload() + " is not available yet");
     };
   }

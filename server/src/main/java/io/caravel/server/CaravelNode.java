@@ -1,5 +1,7 @@
 package io.caravel.server;
 
+import io.caravel.raft.ClusterError;
+import io.caravel.raft.ClusterException;
 import io.caravel.raft.RaftNodeConfig;
 import io.caravel.raft.RaftTuning;
 import io.caravel.raft.RatisReplicatedKv;
@@ -67,6 +69,7 @@ public final class CaravelNode implements AutoCloseable {
     private EmbeddedLeases leases;
     private EmbeddedWatch watch;
     private EmbeddedCluster cluster;
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private boolean started;
     private boolean closed;
 
@@ -120,6 +123,7 @@ public final class CaravelNode implements AutoCloseable {
                 metricsHttp = new MetricsHttpServer(addresses(config.listenMetricsUrls), kv, requestMetrics,
                         hub::size, config.quotaBytes());
             }
+            scheduler.scheduleWithFixedDelay(this::watchReplicatedKv, 500, 500, TimeUnit.MILLISECONDS);
             LOG.info("member {} started (data dir {}, cluster {})", config.name, config.dataDir, config.initialCluster());
             return this;
         } catch (RuntimeException | Error e) {
@@ -134,6 +138,28 @@ public final class CaravelNode implements AutoCloseable {
             out.add(new InetSocketAddress(u.getHost(), u.getPort()));
         }
         return out;
+    }
+
+    /**
+     * The replicated layer stops a member on its own when it is removed from the cluster (or fails): then
+     * the whole node stops, as etcd's member does, instead of serving errors from a dead store.
+     */
+    private void watchReplicatedKv() {
+        try {
+            kv.status();
+        } catch (ClusterException e) {
+            if (e.error() == ClusterError.STOPPED) {
+                LOG.error("member {} was stopped by the replicated layer (removed from the cluster?); shutting down", config.name);
+                executor.execute(this::close);
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("status check failed", e);
+        }
+    }
+
+    /** Completes once the node has stopped, by {@link #close()} or on its own (e.g. removed from the cluster). */
+    public CompletableFuture<Void> terminated() {
+        return terminated;
     }
 
     /** Completes once this member knows a leader (polled every 50 ms); fails after {@code timeout}. */
@@ -245,6 +271,7 @@ public final class CaravelNode implements AutoCloseable {
         if (started) {
             LOG.info("member {} stopped", config.name);
         }
+        terminated.complete(null);
     }
 
     /**

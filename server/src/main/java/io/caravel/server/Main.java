@@ -5,7 +5,6 @@ import io.caravel.server.config.ServerFlags;
 import io.caravel.server.config.UsageException;
 import java.io.PrintStream;
 import java.util.Arrays;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,22 +89,26 @@ public final class Main {
             log.error("cannot start member {}: {}", config.name(), e.getMessage(), e);
             return 1;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        java.util.concurrent.atomic.AtomicBoolean signalled = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread hook = new Thread(() -> {
+            signalled.set(true);
             log.info("received shutdown signal, stopping member {}", config.name());
-            try {
-                node.close();
-            } finally {
-                stopped.countDown();
-            }
-        }, "caravel-shutdown"));
+            node.close();
+        }, "caravel-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
         log.info("ready to serve client requests on {} as member {}", config.listenClientUrls(), config.name());
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        node.terminated().join();
+        if (signalled.get()) {
+            return 0;
         }
-        return 0;
+        // stopped on its own (removed from the cluster): exit non-zero so that a supervisor notices
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            return 0;
+        }
+        log.error("member {} stopped serving", config.name());
+        return 1;
     }
 
     /** The node a parsed command line describes. */

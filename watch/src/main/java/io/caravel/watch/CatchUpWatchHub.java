@@ -646,6 +646,13 @@ public final class CatchUpWatchHub implements WatchHub {
 
         // ---- guarded by this
         private final ResponseQueue queue = new ResponseQueue();
+        /**
+         * The most event responses queued: {@link WatchHubOptions#streamCapacity}, or two per watcher on a
+         * stream with more watchers than that, so that a commit touching every watcher of a big stream
+         * (a hot key) does not overflow it by construction. Still bounded, by the stream's watchers.
+         * Written under the hub's lock and the monitor.
+         */
+        private int capacity = options.streamCapacity();
         private volatile boolean closed;
         /**
          * Set, with the monitor held, when a response of this stream was refused for want of room;
@@ -695,6 +702,7 @@ public final class CatchUpWatchHub implements WatchHub {
                     Watcher w = new Watcher(id, this, range, flags(request), fromNow ? Math.max(start, rev + 1) : start);
                     watchers.put(id, w);
                     watcherCount++;
+                    resize();
                     offerControl(WatchResponse.created(id, rev), notify);
                     if (fromNow) {
                         w.state = Watcher.SYNCED;
@@ -745,6 +753,7 @@ public final class CatchUpWatchHub implements WatchHub {
                     return false;
                 }
                 detach(w);
+                resize();
                 offerControl(WatchResponse.canceled(watchId, lastDispatched), notify);
             } finally {
                 lock.unlock();
@@ -765,6 +774,16 @@ public final class CatchUpWatchHub implements WatchHub {
         void removeWatcher(long id) {
             if (watchers != null) {
                 watchers.remove(id);
+                resize();
+            }
+        }
+
+        /** Recomputes {@link #capacity} from the watcher count. Hub lock held. */
+        private void resize() {
+            int n = watchers == null ? 0 : watchers.size();
+            int c = (int) Math.min(Integer.MAX_VALUE / 2, Math.max((long) options.streamCapacity(), 2L * n));
+            synchronized (this) {
+                capacity = c;
             }
         }
 
@@ -802,7 +821,7 @@ public final class CatchUpWatchHub implements WatchHub {
                     return null;
                 }
                 r = item instanceof Fragmentable f ? fragment(f.response()) : (WatchResponse) item;
-                if (blocked && queue.size() <= options.streamCapacity() / 2) {
+                if (blocked && queue.size() <= capacity / 2) {
                     blocked = false;
                     wakeHub = true;
                 }
@@ -853,7 +872,7 @@ public final class CatchUpWatchHub implements WatchHub {
                 if (closed) {
                     return true; // nobody reads it any more
                 }
-                if (queue.size() >= options.streamCapacity()) {
+                if (queue.size() >= capacity) {
                     blocked = true;
                     return false;
                 }
@@ -880,7 +899,7 @@ public final class CatchUpWatchHub implements WatchHub {
 
         /** True when an event response fits; otherwise marks the stream blocked. */
         synchronized boolean hasRoomElseBlock() {
-            if (queue.size() < options.streamCapacity()) {
+            if (queue.size() < capacity) {
                 return true;
             }
             blocked = true;

@@ -7,10 +7,10 @@ import java.util.Objects;
  * The hub's limits and tuning; every one is documented in {@code docs/watch.md}.
  *
  * @param streamCapacity the most event responses a stream queues for its consumer (etcd's
- *                       {@code chanBufLen}, 128). A watcher whose events do not fit is moved aside
- *                       and caught up from history later. Control responses (created, canceled, a
- *                       requested progress) are always queued: there is at most one per request and
- *                       one per watcher.
+ *                       {@code chanBufLen}, 128), or two per watcher on a stream with more watchers
+ *                       than half that. A watcher whose events do not fit is moved aside and caught up
+ *                       from history later. Control responses (created, canceled, a requested progress)
+ *                       are always queued: there is at most one per request and one per watcher.
  * @param syncBatchEvents the most events one history read returns (whole revisions: a revision larger
  *                        than this is read whole); bounds the memory of a catch-up round
  * @param syncInterval how often the hub's thread retries unsynced watchers when nothing wakes it

@@ -6,7 +6,8 @@ package io.caravel.watch;
  *
  * <p>The queue keeps one order for all the stream's watchers: a watcher's created response comes before
  * its events, its events in revision order, and a progress notification after every event it covers.
- * It holds at most {@link WatchHubOptions#streamCapacity} event responses; a watcher whose events do not
+ * It holds at most {@link WatchHubOptions#streamCapacity} event responses (or two per watcher, when the
+ * stream has more watchers than half that); a watcher whose events do not
  * fit is moved aside and caught up from history once the consumer has drained half the queue, so a slow
  * consumer costs bounded memory and never blocks the apply thread or other streams.
  *

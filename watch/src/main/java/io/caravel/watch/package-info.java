@@ -7,10 +7,11 @@
  * call) behind one bounded, ordered queue of {@link io.caravel.watch.WatchResponse}s, which the
  * transport pulls when it can send. Watchers behind the store (a start revision in the past, a slow
  * consumer) are "unsynced" and are caught up from the store's history by the hub's own thread, in
- * bounded batches, without blocking the apply thread or other watchers. {@link
- * io.caravel.watch.WatchPublisher} adapts a watch to {@link java.util.concurrent.Flow} for in-process
- * users; {@link io.caravel.watch.ResponsePump} drains a stream into any sink that says when it can take
- * more (a gRPC call's {@code isReady}, a Flow subscriber's demand).
+ * bounded batches, without blocking the apply thread or other watchers. For in-process users,
+ * {@link io.caravel.watch.ListenerWatch} delivers a watch to a listener and {@link
+ * io.caravel.watch.WatchPublisher} adapts it to {@link java.util.concurrent.Flow} with back-pressure;
+ * {@link io.caravel.watch.ResponsePump} drains a stream into any sink that says when it can take more
+ * (a gRPC call's {@code isReady}, a Flow subscriber's demand).
  *
  * <p>Allowed dependencies: the store API ({@code io.caravel.store}) and slf4j. No Raft, gRPC, Vert.x
  * (checked by {@code WatchBoundariesTest} and the enforcer plugin). The hub reads history through

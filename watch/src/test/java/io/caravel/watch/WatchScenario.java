@@ -241,6 +241,7 @@ final class WatchScenario implements AutoCloseable {
         Statistics.label("progress notifications checked").collect(bucket(watchers.stream().mapToInt(w -> w.progress.size()).sum()));
         Statistics.label("resumptions").collect(resumptions > 0);
         Statistics.label("actions leaving watchers unsynced").collect(bucket(unsyncedSightings));
+        Statistics.label("watchers moved aside for a full queue").collect(bucket(hub.stats().movedAside()));
     }
 
     private void step(Action a) {

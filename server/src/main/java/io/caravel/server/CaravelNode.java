@@ -296,6 +296,7 @@ public final class CaravelNode implements AutoCloseable {
         private Duration electionTimeout = Duration.ofSeconds(1);
         private int maxRequestBytes = ServiceLimits.DEFAULT_MAX_REQUEST_BYTES;
         private int maxTxnOps = StoreOptions.DEFAULT_MAX_TXN_OPS;
+        private long logSegmentBytes = RaftTuning.defaults().logSegmentSizeBytes();
         private Function<RaftNodeConfig, ReplicatedKv> replicatedKvFactory;
 
         private Builder() {
@@ -393,6 +394,12 @@ public final class CaravelNode implements AutoCloseable {
             return this;
         }
 
+        /** The Raft log segment size; after a snapshot the log is purged by whole segments. */
+        public Builder logSegmentBytes(long v) {
+            this.logSegmentBytes = v;
+            return this;
+        }
+
         /** Replaces the replicated store (tests run the node over a local fake). */
         public Builder replicatedKvFactory(Function<RaftNodeConfig, ReplicatedKv> v) {
             this.replicatedKvFactory = Objects.requireNonNull(v, "factory == null");
@@ -420,7 +427,7 @@ public final class CaravelNode implements AutoCloseable {
             RaftTuning d = RaftTuning.defaults().withStore(StoreOptions.defaults().withMaxTxnOps(maxTxnOps));
             int entryBytes = Math.max(d.maxEntryBytes(), maxRequestBytes + ServiceLimits.GRPC_OVERHEAD_BYTES);
             return new RaftTuning(d.store(), d.requestTimeout(), d.leaseTick(), d.leaseCheckpointInterval(),
-                    d.revisionCompactionInterval(), d.logSegmentSizeBytes(), entryBytes);
+                    d.revisionCompactionInterval(), logSegmentBytes, entryBytes);
         }
 
         RaftNodeConfig raftConfig() {

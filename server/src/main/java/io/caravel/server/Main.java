@@ -130,6 +130,7 @@ public final class Main {
                 .electionTimeout(c.electionTimeout())
                 .maxRequestBytes(c.maxRequestBytes())
                 .maxTxnOps(c.maxTxnOps())
+                .logSegmentBytes(c.logSegmentBytes())
                 .build();
     }
 }

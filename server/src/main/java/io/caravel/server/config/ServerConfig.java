@@ -13,6 +13,7 @@ import java.util.Objects;
  *
  * @param listenMetricsUrls where {@code /metrics} and {@code /health} are served (HTTP); empty for none
  * @param heartbeatInterval accepted for etcd compatibility; Ratis derives its heartbeats from the election timeout
+ * @param logSegmentBytes the Raft log segment size (the log is purged by whole segments)
  */
 public record ServerConfig(
         String name,
@@ -33,7 +34,8 @@ public record ServerConfig(
         Duration heartbeatInterval,
         int maxRequestBytes,
         int maxTxnOps,
-        String logLevel) {
+        String logLevel,
+        long logSegmentBytes) {
 
     public ServerConfig {
         Objects.requireNonNull(name, "name == null");

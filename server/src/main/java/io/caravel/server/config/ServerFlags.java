@@ -42,7 +42,8 @@ public final class ServerFlags {
             new Flag("heartbeat-interval", "100", "Accepted for etcd compatibility; Ratis derives heartbeats from the election timeout."),
             new Flag("max-request-bytes", String.valueOf(ServiceLimits.DEFAULT_MAX_REQUEST_BYTES), "Largest client request accepted, in bytes."),
             new Flag("max-txn-ops", String.valueOf(StoreOptions.DEFAULT_MAX_TXN_OPS), "Most operations in one txn branch."),
-            new Flag("log-level", "info", "Log level: debug, info, warn, error."));
+            new Flag("log-level", "info", "Log level: debug, info, warn, error."),
+            new Flag("experimental-log-segment-bytes", "33554432", "Caravel only: Raft log segment size; the log is purged by whole segments after a snapshot."));
 
     private ServerFlags() {
     }
@@ -163,11 +164,12 @@ public final class ServerFlags {
         if (!List.of("debug", "info", "warn", "error").contains(level)) {
             throw new UsageException("--log-level must be debug, info, warn or error, got '" + level + "'");
         }
+        long segment = longValue(g, "experimental-log-segment-bytes", 1024, 1L << 30);
         return new ServerConfig(name, Path.of(get(g, "data-dir")), listenClient,
                 advertiseClient.stream().map(URI::toString).toList(), listenPeer,
                 advertisePeer.stream().map(URI::toString).toList(), cluster, newCluster,
                 get(g, "initial-cluster-token"), quota, mode, retention, snapshotCount, metrics,
-                Duration.ofMillis(election), Duration.ofMillis(heartbeat), maxRequest, maxTxnOps, level);
+                Duration.ofMillis(election), Duration.ofMillis(heartbeat), maxRequest, maxTxnOps, level, segment);
     }
 
     private static boolean sameUrl(String a, String b) {

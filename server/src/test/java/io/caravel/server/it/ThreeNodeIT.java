@@ -37,8 +37,9 @@ class ThreeNodeIT {
         assumeTrue(Etcdctl.available(), Etcdctl.MISSING);
         try (ProcessCluster c = ProcessCluster.start("three", 3)) {
             String all = c.endpoints();
+            long until;
             // each member publishes its name and client URLs once it runs (etcd's "started")
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             String members;
             do {
                 members = Etcdctl.run(all, "member", "list").ok().out();
@@ -85,7 +86,12 @@ class ThreeNodeIT {
 
             String others = c.members().stream().filter(x -> x != n4).map(ProcessCluster.Member::clientUrl)
                     .reduce((a, x) -> a + "," + x).orElseThrow();
-            assertThat(Etcdctl.run(others, "member", "remove", id).ok().out()).contains("Member " + id + " removed from cluster");
+            // A timed-out remove has an unknown outcome (etcd's contract too): retry until it is done.
+            Etcdctl.Result removedN4 = retry(Duration.ofSeconds(60), () -> {
+                Etcdctl.Result r = Etcdctl.run(others, "member", "remove", id);
+                return r.err().contains("member not found") ? new Etcdctl.Result(0, "Member " + id + " removed from cluster", "") : r;
+            });
+            assertThat(removedN4.out()).contains("Member " + id + " removed from cluster");
             assertThat(Etcdctl.run(others, "member", "list").ok().out()).doesNotContain(id);
             // Until it learns of its removal the member may still forward a write (as etcd's does); then
             // the replicated layer stops it and the process exits.
@@ -97,6 +103,34 @@ class ThreeNodeIT {
             assertThat(n4.logText()).contains("was stopped by the replicated layer (removed from the cluster?)");
             assertThat(Etcdctl.run(n4.clientUrl(), "get", "any/0", "--command-timeout=2s", "--dial-timeout=1s").exit()).isNotZero();
             assertThat(Etcdctl.run(others, "put", "after-removal", "x").ok().out()).isEqualTo("OK\n");
+
+            // the same with jetcd (which has add, list and remove, but no promote): n5 joins as a voter
+            ProcessCluster.Member n5 = c.newMember("n5");
+            try (Client jc = Client.builder().endpoints(others.split(",")).build()) {
+                var add = jc.getClusterClient().addMember(List.of(java.net.URI.create(n5.peerUrl())), false).get(20, TimeUnit.SECONDS);
+                long id5 = add.getMember().getId();
+                assertThat(add.getMembers()).extracting(io.etcd.jetcd.cluster.Member::getId).contains(id5);
+                String joinCluster = c.members().stream().filter(x -> x != n4)
+                        .map(x -> x.name + "=" + x.peerUrl()).reduce((a, x) -> a + "," + x).orElseThrow();
+                n5.start(joinCluster, "existing");
+                long until5 = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                boolean started5 = false;
+                while (!started5 && System.nanoTime() < until5) {
+                    started5 = jc.getClusterClient().listMember().get(20, TimeUnit.SECONDS).getMembers().stream()
+                            .anyMatch(x -> x.getId() == id5 && x.getName().equals("n5") && !x.isLearner());
+                    Thread.sleep(300);
+                }
+                assertThat(started5).as("n5 started as a voter").isTrue();
+                ThreeNodeIT.retry(Duration.ofSeconds(30), () -> Etcdctl.run(n5.clientUrl(), "put", "via-n5", "ok"));
+                var removed = jc.getClusterClient().removeMember(id5).get(20, TimeUnit.SECONDS);
+                assertThat(removed.getMembers()).extracting(io.etcd.jetcd.cluster.Member::getId).doesNotContain(id5);
+                assertThat(jc.getClusterClient().listMember().get(20, TimeUnit.SECONDS).getMembers()).hasSize(3);
+            }
+            until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (n5.isAlive() && System.nanoTime() < until) {
+                Thread.sleep(200);
+            }
+            assertThat(n5.isAlive()).as("the member removed with jetcd exits").isFalse();
         }
     }
 

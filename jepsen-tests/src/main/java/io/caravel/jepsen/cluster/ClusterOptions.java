@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param electionTimeoutMs {@code --election-timeout} of every node (both databases)
  * @param startTimeout how long {@link LocalCluster#start} waits for the cluster to serve reads
  * @param buildServer whether to (re)build the server through {@code ./caravel} before copying it
+ * @param peerProxies route peer traffic through the per-link proxies (needed for partitions); without
+ *     them peers use plain 127.0.0.1 URLs
  */
 public record ClusterOptions(
     Db db,
@@ -29,7 +31,8 @@ public record ClusterOptions(
     List<String> extraJvmOptions,
     int electionTimeoutMs,
     Duration startTimeout,
-    boolean buildServer) {
+    boolean buildServer,
+    boolean peerProxies) {
 
   /** The default JVM options of a Caravel node: small heap, quick start (the machine is shared). */
   public static final List<String> DEFAULT_NODE_JVM_OPTIONS = List.of(

@@ -111,7 +111,7 @@ public final class LocalCluster implements Closeable {
   /** How peers reach each other, for reports. */
   public String networkDescription() {
     if (network == null) {
-      return "direct loopback peer URLs (no proxies: partitions unavailable)";
+      return "direct 127.0.0.1 peer URLs (no proxies: partitions unavailable)";
     }
     return "per-link TCP proxies 127.0.i.j -> 127.0.0.1, peers resolved per node ("
         + (options.db() == Db.CARAVEL ? "jdk.net.hosts.file" : "private /etc/hosts via " + String.join(" ", etcdWrapper))
@@ -170,9 +170,9 @@ public final class LocalCluster implements Closeable {
       classpath = CaravelDist.prepare(home, home.resolve("jepsen-tests").resolve("target").resolve("caravel-dist"),
           options.dir().resolve("build.log"), options.buildServer());
       buildDescription = describeBuild(home, classpath);
-      hostNames = true;
+      hostNames = options.peerProxies();
     } else {
-      etcdWrapper = probeEtcdWrapper();
+      etcdWrapper = options.peerProxies() ? probeEtcdWrapper() : null;
       hostNames = etcdWrapper != null;
       if (!hostNames) {
         etcdWrapper = List.of();
@@ -415,6 +415,18 @@ public final class LocalCluster implements Closeable {
     }
     target.member = false;
     target.memberId = 0; // etcd gives a re-added member a new id
+    target.kill();
+    target.wipe();
+  }
+
+  /**
+   * Marks node {@code i} as no longer a member without asking the cluster (which no longer lists
+   * it), then kills it and wipes its data directory.
+   */
+  public void forgetMember(int i) {
+    Node target = node(i);
+    target.member = false;
+    target.memberId = 0;
     target.kill();
     target.wipe();
   }

@@ -125,6 +125,25 @@ public final class Nemesis implements Runnable {
     } catch (IOException | RuntimeException e) {
       error("heal-all: restart", e);
     }
+    // reconcile with the cluster's own member list: a node the harness counts as a member but the
+    // cluster lost (e.g. a learner add undone by a later configuration change) is removed for good
+    List<Member> listed = cluster.members();
+    if (!listed.isEmpty()) {
+      for (int i : cluster.nodeIds()) {
+        String url = cluster.node(i).peerUrl();
+        if (cluster.node(i).isMember() && listed.stream().noneMatch(m -> m.getPeerURLsList().contains(url))) {
+          try {
+            cluster.forgetMember(i);
+            done.append(" ").append(cluster.node(i).name()).append(" was missing from the member list;");
+            recorder.nemesis("nemesis-error", cluster.node(i).name() + " is missing from the cluster's member list "
+                + listed.stream().map(Member::getName).toList() + "; wiping and re-adding it");
+            errors.add(cluster.node(i).name() + " missing from the member list at heal-all");
+          } catch (RuntimeException e) {
+            error("heal-all: forget " + cluster.node(i).name(), e);
+          }
+        }
+      }
+    }
     for (int i : cluster.nodeIds()) {
       if (!cluster.node(i).isMember()) {
         try {
@@ -245,7 +264,7 @@ public final class Nemesis implements Runnable {
     }
     int n = cluster.memberNodes().size();
     String[] variants = {"one", "leader", "minority", "majority", "all"};
-    String v = variants[random.nextInt(variants.length)];
+    String v = choose(FaultKind.KILL, variants);
     List<Integer> targets = switch (v) {
       case "one" -> pick(members, 1);
       case "leader" -> List.of(leaderOr(members));
@@ -272,7 +291,7 @@ public final class Nemesis implements Runnable {
       throw new IllegalStateException("no running member");
     }
     int n = cluster.memberNodes().size();
-    String v = random.nextBoolean() ? "leader" : "minority";
+    String v = choose(FaultKind.PAUSE, new String[] {"leader", "minority"});
     List<Integer> targets = v.equals("leader") ? List.of(leaderOr(members)) : pick(members, Math.max(1, (n - 1) / 2));
     for (int t : targets) {
       cluster.pause(t);
@@ -290,7 +309,7 @@ public final class Nemesis implements Runnable {
     Collections.shuffle(nodes, random);
     int n = nodes.size();
     String[] variants = {"one", "leader", "halves", "bridge", "majorities-ring"};
-    String v = variants[random.nextInt(variants.length)];
+    String v = choose(FaultKind.PARTITION, variants);
     Set<Link> cut = new HashSet<>();
     String description;
     switch (v) {
@@ -338,6 +357,29 @@ public final class Nemesis implements Runnable {
     return begin(FaultKind.PARTITION, "partition-" + v, description, cluster::healNetwork);
   }
 
+  /** A random variant of {@code kind}, among those allowed by {@code --nemesis kind:variant}. */
+  private String choose(FaultKind kind, String[] variants) {
+    Set<String> allowed = ctx.options().faultVariants().getOrDefault(kind, Set.of());
+    List<String> options = new ArrayList<>();
+    for (String v : variants) {
+      if (allowed.isEmpty() || allowed.contains(v)) {
+        options.add(v);
+      }
+    }
+    if (options.isEmpty()) {
+      throw new IllegalArgumentException("no " + kind.cliName() + " variant among " + allowed
+          + " (expected " + String.join(", ", variants) + ")");
+    }
+    return options.get(random.nextInt(options.size()));
+  }
+
+  /** Every variant of every kind, for validating {@code --nemesis kind:variant}. */
+  public static final Map<FaultKind, List<String>> VARIANTS = Map.of(
+      FaultKind.KILL, List.of("one", "leader", "minority", "majority", "all"),
+      FaultKind.PAUSE, List.of("leader", "minority"),
+      FaultKind.PARTITION, List.of("one", "leader", "halves", "bridge", "majorities-ring"),
+      FaultKind.MEMBER, List.of("remove-readd", "learner-promote", "transfer"));
+
   private static void cutBetween(Set<Link> cut, List<Integer> a, List<Integer> b) {
     for (int x : a) {
       for (int y : b) {
@@ -350,7 +392,7 @@ public final class Nemesis implements Runnable {
   private Active startMember() throws IOException {
     List<Integer> members = runningMembers();
     String[] variants = {"remove-readd", "learner-promote", "transfer"};
-    String v = variants[random.nextInt(variants.length)];
+    String v = choose(FaultKind.MEMBER, variants);
     if (v.equals("transfer")) {
       int leader = cluster.leader().orElseThrow(() -> new IllegalStateException("no leader to transfer from"));
       List<Integer> others = new ArrayList<>(members);

@@ -29,6 +29,9 @@ public final class RunCommand {
   public static final String USAGE = """
       usage: caravel-jepsen run [--db caravel|etcd] --nodes 3|5 --workload register|list-append|watch
                                 --nemesis kill,pause,partition,member|all|none --time-limit S --seed N [options]
+        --nemesis also takes kind:variant entries, e.g. kill:leader,partition:bridge,member:learner-promote;
+          kill: one leader minority majority all; pause: leader minority;
+          partition: one leader halves bridge majorities-ring; member: remove-readd learner-promote transfer
         --concurrency C         client workers (default 2 x nodes)
         --rate R                target operations per second, all workers together (default 40)
         --op-timeout S          client request timeout; a timed-out write is :info (default 5)
@@ -43,6 +46,7 @@ public final class RunCommand {
         --out DIR               run directory (default jepsen-tests/target/runs/<time>-<db>-<workload>-<nemesis>-n<N>-s<seed>)
         --keep-data             keep the nodes' data directories
         --no-build              run the last server build (server/target) instead of rebuilding it through ./caravel
+        --no-peer-proxies       peers talk directly on 127.0.0.1 (no partitions; to rule the proxies out)
         --node-jvm-opt OPT      an extra JVM option for every Caravel node (repeatable)
       Deliberately broken modes (to prove the checkers can fail):
         --unsafe-serializable-reads   clients send linearizable reads as serializable (local, no ReadIndex)
@@ -88,6 +92,7 @@ public final class RunCommand {
     int nodes = 3;
     String workload = "register";
     Set<FaultKind> faults = Set.of();
+    java.util.Map<FaultKind, Set<String>> variants = java.util.Map.of();
     double timeLimit = 60;
     Long seed = null;
     int concurrency = -1;
@@ -102,6 +107,7 @@ public final class RunCommand {
     Path out = null;
     boolean keepData = false;
     boolean build = true;
+    boolean peerProxies = true;
     boolean unsafeSerializable = false;
     List<String> jvm = new ArrayList<>();
     int keys = -1;
@@ -118,6 +124,7 @@ public final class RunCommand {
       switch (name) {
         case "--keep-data" -> keepData = true;
         case "--no-build" -> build = false;
+        case "--no-peer-proxies" -> peerProxies = false;
         case "--unsafe-serializable-reads" -> unsafeSerializable = true;
         case "--unsafe-local-reads" -> jvm.add("-D" + UNSAFE_LOCAL_READS_PROPERTY + "=true");
         default -> {
@@ -135,7 +142,10 @@ public final class RunCommand {
             case "--db" -> db = Db.byName(value);
             case "--nodes" -> nodes = intIn(name, value, 1, 9);
             case "--workload" -> workload = value;
-            case "--nemesis" -> faults = FaultKind.parse(value);
+            case "--nemesis" -> {
+              faults = FaultKind.parse(value);
+              variants = FaultKind.parseVariants(value, io.caravel.jepsen.nemesis.Nemesis.VARIANTS);
+            }
             case "--time-limit" -> timeLimit = seconds(name, value);
             case "--seed" -> seed = longValue(name, value);
             case "--concurrency" -> concurrency = intIn(name, value, 1, 1000);
@@ -174,7 +184,7 @@ public final class RunCommand {
     }
     return new RunOptions(db, nodes, workload, faults, dur(timeLimit), seed, concurrency, rate, dur(opTimeout),
         dur(quiet), dur(faultDuration), dur(faultInterval), dur(recovery), dur(checkTimeout), out.toAbsolutePath(),
-        unsafeSerializable, jvm, electionTimeout, keepData, home, keys > 0 ? keys : 2 * nodes, opsPerKey, build);
+        unsafeSerializable, jvm, electionTimeout, keepData, home, keys > 0 ? keys : 2 * nodes, opsPerKey, build, peerProxies, variants);
   }
 
   /**

@@ -35,6 +35,9 @@ import java.util.Set;
  * @param keys keys in use at a time (register, list-append); at least 1
  * @param opsPerKey operations on a key before it is replaced by a fresh one
  * @param buildServer build the server through {@code ./caravel} first (else use the last build)
+ * @param peerProxies route peer traffic through the per-link proxies (partitions need them)
+ * @param faultVariants for each fault kind restricted with {@code --nemesis kind:variant}, the
+ *     variants allowed (kinds absent: every variant)
  */
 public record RunOptions(
     Db db,
@@ -59,7 +62,9 @@ public record RunOptions(
     Path caravelHome,
     int keys,
     int opsPerKey,
-    boolean buildServer) {
+    boolean buildServer,
+    boolean peerProxies,
+    java.util.Map<FaultKind, Set<String>> faultVariants) {
 
   /** @throws NullPointerException for a missing value */
   public RunOptions {
@@ -69,5 +74,6 @@ public record RunOptions(
     Objects.requireNonNull(timeLimit, "timeLimit");
     Objects.requireNonNull(out, "out");
     nodeJvmOptions = List.copyOf(nodeJvmOptions);
+    faultVariants = java.util.Map.copyOf(faultVariants);
   }
 }

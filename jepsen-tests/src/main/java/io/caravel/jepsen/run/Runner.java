@@ -63,7 +63,8 @@ public final class Runner {
       jvm = List.of(override.trim().split("\\s+"));
     }
     ClusterOptions co = new ClusterOptions(options.db(), options.nodes(), dir, options.caravelHome(), jvm,
-        options.nodeJvmOptions(), options.electionTimeoutMs(), Duration.ofSeconds(240), options.buildServer());
+        options.nodeJvmOptions(), options.electionTimeoutMs(), Duration.ofSeconds(240), options.buildServer(),
+        options.peerProxies());
     LocalCluster cluster = new LocalCluster(co);
     Thread hook = new Thread(cluster::close, "cluster-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
@@ -223,6 +224,12 @@ public final class Runner {
       results.put("nemesis-errors", nemesis.errors());
     }
     results.put("faults", faults);
+    cluster.network().ifPresent(net -> {
+      Map<String, Object> links = new LinkedHashMap<>();
+      net.bytesForwarded().forEach((link, bytes) -> links.put(link.toString(),
+          Map.of("bytes", bytes, "connections", net.connectionsAccepted().getOrDefault(link, 0L))));
+      results.put("peer-links", links);
+    });
     Files.writeString(dir.resolve("results.json"), Json.pretty(results), StandardCharsets.UTF_8);
     HtmlReport.write(dir.resolve("report.html"), results, events, history, check,
         nemesis == null ? List.of() : nemesis.windows());

@@ -18,6 +18,12 @@ final class Logging {
         setIfAbsent("org.slf4j.simpleLogger.log.org.apache.ratis", "warn");
         setIfAbsent("org.slf4j.simpleLogger.log.io.grpc", "warn");
         setIfAbsent("org.slf4j.simpleLogger.log.io.netty", "warn");
+        // Ratis's shaded gRPC logs through java.util.logging (an unformatted two-line INFO at start-up)
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        root.setLevel(java.util.logging.Level.WARNING);
+        for (java.util.logging.Handler h : root.getHandlers()) {
+            h.setLevel(java.util.logging.Level.WARNING);
+        }
     }
 
     private static void setIfAbsent(String key, String value) {

@@ -61,7 +61,8 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
 
     @Override
     public void status(StatusRequest request, StreamObserver<StatusResponse> observer) {
-        Replies.call(() -> CompletableFuture.completedFuture(kv.status()), observer, this::statusResponse);
+        // status reads the store's size from RocksDB: off the gRPC thread
+        Replies.call(() -> CompletableFuture.supplyAsync(kv::status, ioExecutor), observer, this::statusResponse);
     }
 
     private StatusResponse statusResponse(NodeStatus s) {
@@ -220,21 +221,21 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
         private long remaining;
         private boolean finished;
         private boolean scheduled;
-        private final String version;
+        private String version = "";
 
         SnapshotSender(Path file, ServerCallStreamObserver<SnapshotResponse> out) {
             this.file = file;
             this.out = out;
-            this.version = kv.status().version();
             out.setOnCancelHandler(() -> finish(null));
             out.setOnReadyHandler(this::schedule);
         }
 
         synchronized void start() {
             try {
+                version = kv.status().version();
                 remaining = Files.size(file);
                 in = Files.newInputStream(file);
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 finish(e);
                 return;
             }

@@ -232,6 +232,19 @@ public final class RegisterWorkload implements Workload {
           }
         }
       }
+      // and the last two state changes of the longest linearizable prefix: what the state that the
+      // blocking operation contradicts came from
+      int changes = 0;
+      for (int i = c.longestPrefix().size() - 1; i >= 0 && changes < 2; i--) {
+        Operation op = c.longestPrefix().get(i).op();
+        if (!op.f().equals("read")) {
+          changes++;
+          lines.add(op.invokeLine() - 1);
+          if (op.completeLine() > 0) {
+            lines.add(op.completeLine() - 1);
+          }
+        }
+      }
       highlight.addAll(lines);
     }
     CheckSummary.Validity validity = switch (result.verdict()) {

@@ -159,9 +159,12 @@ public final class WatchHub implements AutoCloseable {
 
     private void reset() {
         synchronized (lock) {
-            // A snapshot from the leader replaces the store: every watcher catches up again from where it was.
+            // A snapshot from the leader replaced the store (raft calls this after the swap): every watcher
+            // catches up again from where it was, through the history the snapshot brought, and the hub's
+            // revision jumps to the new store's (no synced watcher is left to be misreported by progress).
             List<Watcher> all = new ArrayList<>(synced);
             synced.clear();
+            hubRevision = Math.max(hubRevision, kv.currentRevision());
             for (Watcher w : all) {
                 unsynced.add(w);
                 catchUpExecutor.execute(() -> catchUp(w));

@@ -56,6 +56,7 @@ public final class Main {
       usage: caravel-jepsen check --model %s|list-append|watch [--timeout SECONDS] [--threads N] [--all] [--verbose] HISTORY.edn
              caravel-jepsen run --nodes 3|5 --workload register|list-append|watch
                                 --nemesis kill,pause,partition,member --time-limit S --seed N  (run --help)
+             caravel-jepsen campaign --plan ci|full|FILE  (campaign --help)
              caravel-jepsen help
 
       Checks a Jepsen EDN history (one op map per line) for linearizability.
@@ -97,6 +98,14 @@ public final class Main {
       }
       case "check" -> {
         return check(List.of(args).subList(1, args.length), out, err);
+      }
+      case "campaign" -> {
+        List<String> rest = List.of(args).subList(1, args.length);
+        if (rest.contains("--help") || rest.contains("-h")) {
+          out.print(io.caravel.jepsen.run.Campaign.USAGE);
+          return 0;
+        }
+        return io.caravel.jepsen.run.Campaign.main(rest, out, err);
       }
       case "run" -> {
         List<String> rest = List.of(args).subList(1, args.length);

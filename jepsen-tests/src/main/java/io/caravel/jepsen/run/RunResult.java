@@ -9,8 +9,9 @@ import java.nio.file.Path;
  * @param check the checker's summary
  * @param live whether the cluster served the final operations after healing
  * @param exitCode 0 valid and live, 1 safety violation, 2 unknown, 3 valid but not live after healing
+ * @param results the contents of results.json
  */
-public record RunResult(Path dir, CheckSummary check, boolean live, int exitCode) {
+public record RunResult(Path dir, CheckSummary check, boolean live, int exitCode, java.util.Map<String, Object> results) {
 
   /** The exit code for a verdict and liveness. */
   public static int exitCode(CheckSummary.Validity validity, boolean live) {

@@ -241,7 +241,7 @@ public final class Runner {
     if (check.validity() != CheckSummary.Validity.VALID) {
       log.print(check.text().indent(4));
     }
-    return new RunResult(dir, check, live, exit);
+    return new RunResult(dir, check, live, exit, results);
   }
 
   private static Map<String, Object> historyStats(History history, List<Event> events) {

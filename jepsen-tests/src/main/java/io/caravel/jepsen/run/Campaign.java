@@ -36,6 +36,7 @@ public final class Campaign {
   /** Usage text. */
   public static final String USAGE = """
       usage: caravel-jepsen campaign --plan ci|full|FILE [--time-limit S] [--seed N] [--out DIR] [--no-build]
+                                     [--server-home DIR]
         --plan        ci: one mixed-fault register run, 3 Caravel nodes (about 2 minutes in all);
                       full: the 22-run verification campaign (5-minute runs, Caravel and etcd, 3 and 5 nodes);
                       FILE: one line of `run` flags per run
@@ -43,6 +44,7 @@ public final class Campaign {
         --seed        base seed (run i gets seed + i; default 1)
         --out         campaign directory (default jepsen-tests/target/campaigns/<time>-<plan>)
         --no-build    use the last server build for every run
+        --server-home take the Caravel server from another checkout (e.g. a clean worktree of a commit)
       Exit codes: 0 all valid, 1 a violation, 2 unknown, 3 a cluster did not recover, 64 usage error.
       """;
 
@@ -84,12 +86,13 @@ public final class Campaign {
     long seed = 1;
     Path dir = null;
     boolean noBuild = false;
+    String serverHome = null;
     try {
       for (int i = 0; i < args.size(); i++) {
         String a = args.get(i);
         switch (a) {
           case "--no-build" -> noBuild = true;
-          case "--plan", "--time-limit", "--seed", "--out" -> {
+          case "--plan", "--time-limit", "--seed", "--out", "--server-home" -> {
             if (i + 1 >= args.size()) {
               throw new IllegalArgumentException(a + " needs a value");
             }
@@ -98,6 +101,7 @@ public final class Campaign {
               case "--plan" -> plan = v;
               case "--time-limit" -> timeLimit = Double.parseDouble(v);
               case "--seed" -> seed = Long.parseLong(v);
+              case "--server-home" -> serverHome = v;
               default -> dir = Path.of(v);
             }
           }
@@ -143,6 +147,9 @@ public final class Campaign {
       }
       if (!a.contains("--seed")) {
         a.addAll(List.of("--seed", Long.toString(seed + i)));
+      }
+      if (serverHome != null) {
+        a.addAll(List.of("--server-home", serverHome));
       }
       if (noBuild || i > 0) {
         a.add("--no-build"); // one build for the whole campaign

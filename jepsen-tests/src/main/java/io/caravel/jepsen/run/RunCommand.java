@@ -47,6 +47,7 @@ public final class RunCommand {
         --keep-data             keep the nodes' data directories
         --no-build              run the last server build (server/target) instead of rebuilding it through ./caravel
         --no-peer-proxies       peers talk directly on 127.0.0.1 (no partitions; to rule the proxies out)
+        --server-home DIR       take the Caravel server from another checkout (e.g. a clean worktree of a commit)
         --node-jvm-opt OPT      an extra JVM option for every Caravel node (repeatable)
       Deliberately broken modes (to prove the checkers can fail):
         --unsafe-serializable-reads   clients send linearizable reads as serializable (local, no ReadIndex)
@@ -105,6 +106,7 @@ public final class RunCommand {
     double checkTimeout = 300;
     int electionTimeout = 1000;
     Path out = null;
+    Path serverHome = null;
     boolean keepData = false;
     boolean build = true;
     boolean peerProxies = true;
@@ -161,6 +163,7 @@ public final class RunCommand {
             case "--election-timeout" -> electionTimeout = intIn(name, value, 50, 60_000);
             case "--out" -> out = Path.of(value);
             case "--node-jvm-opt" -> jvm.add(value);
+            case "--server-home" -> serverHome = Path.of(value).toAbsolutePath();
             default -> throw new IllegalArgumentException("unknown option '" + name + "'");
           }
         }
@@ -184,7 +187,7 @@ public final class RunCommand {
     }
     return new RunOptions(db, nodes, workload, faults, dur(timeLimit), seed, concurrency, rate, dur(opTimeout),
         dur(quiet), dur(faultDuration), dur(faultInterval), dur(recovery), dur(checkTimeout), out.toAbsolutePath(),
-        unsafeSerializable, jvm, electionTimeout, keepData, home, keys > 0 ? keys : 2 * nodes, opsPerKey, build, peerProxies, variants);
+        unsafeSerializable, jvm, electionTimeout, keepData, serverHome == null ? home : serverHome, keys > 0 ? keys : 2 * nodes, opsPerKey, build, peerProxies, variants);
   }
 
   /**

@@ -31,7 +31,7 @@ import java.util.Set;
  * @param nodeJvmOptions extra JVM options of each Caravel node (e.g. the server's own unsafe switch)
  * @param electionTimeoutMs the nodes' election timeout
  * @param keepData keep node data directories after the run
- * @param caravelHome the repository root
+ * @param caravelHome the checkout whose server runs (the repository root unless --server-home)
  * @param keys keys in use at a time (register, list-append); at least 1
  * @param opsPerKey operations on a key before it is replaced by a fresh one
  * @param buildServer build the server through {@code ./caravel} first (else use the last build)

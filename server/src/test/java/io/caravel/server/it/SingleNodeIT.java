@@ -241,6 +241,45 @@ class SingleNodeIT {
 
     @Test
     @Order(4)
+    void keptAliveLeaseSurvivesItsTtlThenExpires() throws Exception {
+        var leases = client.getLeaseClient();
+        long id = leases.grant(3).get(20, TimeUnit.SECONDS).getID();
+        kv.put(b("ka/k"), b("v"), PutOption.builder().withLeaseId(id).build()).get(20, TimeUnit.SECONDS);
+        BlockingQueue<WatchEvent> deletes = new LinkedBlockingQueue<>();
+        try (Watch.Watcher w = client.getWatchClient().watch(b("ka/k"), WatchOption.builder().withNoPut(true).build(),
+                r -> deletes.addAll(r.getEvents()))) {
+            if (Etcdctl.available()) {
+                // etcdctl's streaming keep-alive renews every TTL/3
+                Etcdctl.Result ka = Etcdctl.runFor(4_000, ep, "lease", "keep-alive", Long.toHexString(id));
+                assertThat(ka.out().lines().filter(l -> l.contains("keepalived with TTL(3)")).count()).isGreaterThanOrEqualTo(2);
+            }
+            try (var keepAlive = leases.keepAlive(id, new StreamObserver<>() {
+                @Override
+                public void onNext(LeaseKeepAliveResponse r) {
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                }
+
+                @Override
+                public void onCompleted() {
+                }
+            })) {
+                Thread.sleep(4_000);
+                assertThat(kv.get(b("ka/k")).get(20, TimeUnit.SECONDS).getCount()).as("kept alive past its TTL").isEqualTo(1);
+            }
+            // no more keep-alives: the leader expires the lease and deletes its key (a DELETE event)
+            WatchEvent e = deletes.poll(15, TimeUnit.SECONDS);
+            assertThat(e).as("the key is deleted when the lease expires").isNotNull();
+            assertThat(e.getEventType()).isEqualTo(WatchEvent.EventType.DELETE);
+        }
+        assertThat(kv.get(b("ka/k")).get(20, TimeUnit.SECONDS).getCount()).isZero();
+        assertThat(leases.timeToLive(id, LeaseOption.DEFAULT).get(20, TimeUnit.SECONDS).getTTL()).isEqualTo(-1);
+    }
+
+    @Test
+    @Order(5)
     void sigtermStopsTheMemberCleanly() throws Exception {
         client.close();
         client = null;

@@ -307,54 +307,65 @@ public final class Nemesis implements Runnable {
   private Active startPartition() {
     List<Integer> nodes = new ArrayList<>(cluster.nodeIds());
     Collections.shuffle(nodes, random);
+    String v = choose(FaultKind.PARTITION, VARIANTS.get(FaultKind.PARTITION).toArray(new String[0]));
+    int isolated = v.equals("leader") ? leaderOr(nodes) : nodes.get(0);
+    Set<Link> cut = partitionCut(v, nodes, isolated);
     int n = nodes.size();
-    String[] variants = {"one", "leader", "halves", "bridge", "majorities-ring"};
-    String v = choose(FaultKind.PARTITION, variants);
-    Set<Link> cut = new HashSet<>();
-    String description;
-    switch (v) {
+    String description = switch (v) {
       case "one", "leader" -> {
-        int x = v.equals("one") ? nodes.get(0) : leaderOr(nodes);
         List<Integer> rest = new ArrayList<>(nodes);
-        rest.remove(Integer.valueOf(x));
-        cutBetween(cut, List.of(x), rest);
-        description = "isolated " + cluster.node(x).name() + " | " + names(rest);
+        rest.remove(Integer.valueOf(isolated));
+        yield "isolated " + cluster.node(isolated).name() + " | " + names(rest);
       }
-      case "halves" -> {
-        List<Integer> major = nodes.subList(0, n / 2 + 1);
-        List<Integer> minor = nodes.subList(n / 2 + 1, n);
-        cutBetween(cut, major, minor);
-        description = names(major) + " | " + names(minor);
+      case "halves" -> names(nodes.subList(0, n / 2 + 1)) + " | " + names(nodes.subList(n / 2 + 1, n));
+      case "bridge" -> names(nodes.subList(0, n / 2)) + " <- " + cluster.node(nodes.get(n / 2)).name() + " -> "
+          + names(nodes.subList(n / 2 + 1, n));
+      default -> "ring " + nodes.stream().map(i -> cluster.node(i).name()).collect(Collectors.joining(">")) + ", cut "
+          + cut.stream().filter(l -> l.from() < l.to()).map(l -> cluster.node(l.from()).name() + "-" + cluster.node(l.to()).name())
+              .sorted().collect(Collectors.joining(" "));
+    };
+    cluster.cut(cut);
+    return begin(FaultKind.PARTITION, "partition-" + v, description, cluster::healNetwork);
+  }
+
+  /**
+   * The links a partition cuts (always both directions of a pair).
+   *
+   * @param variant {@code one}/{@code leader} (isolate {@code isolated}), {@code halves} (the first
+   *     majority of {@code order} against the rest), {@code bridge} (the first half against the last
+   *     half; the middle node talks to both), {@code majorities-ring} ({@code order} as a ring, each
+   *     node keeping its neighbours within (majority - 1) / 2 hops, so it sees a majority and no two
+   *     nodes see the same one; with fewer than 5 nodes the two ends of the line lose each other, the
+   *     bridge, as in Jepsen)
+   * @param order the nodes, in the (random) order the variant uses
+   * @param isolated the node {@code one} and {@code leader} isolate
+   */
+  static Set<Link> partitionCut(String variant, List<Integer> order, int isolated) {
+    Set<Link> cut = new HashSet<>();
+    int n = order.size();
+    switch (variant) {
+      case "one", "leader" -> {
+        List<Integer> rest = new ArrayList<>(order);
+        rest.remove(Integer.valueOf(isolated));
+        cutBetween(cut, List.of(isolated), rest);
       }
-      case "bridge" -> {
-        List<Integer> left = nodes.subList(0, n / 2);
-        int bridge = nodes.get(n / 2);
-        List<Integer> right = nodes.subList(n / 2 + 1, n);
-        cutBetween(cut, left, right);
-        description = names(left) + " <- " + cluster.node(bridge).name() + " -> " + names(right);
-      }
-      default -> {
-        // nodes in ring order; each keeps only its ring neighbours within (majority - 1) / 2 hops, so
-        // it sees a majority and no two nodes see the same one. With fewer than 5 nodes that would
-        // cut nothing, so the two ends of the ring 0-1-2 lose each other (the bridge, as in Jepsen).
+      case "halves" -> cutBetween(cut, order.subList(0, n / 2 + 1), order.subList(n / 2 + 1, n));
+      case "bridge" -> cutBetween(cut, order.subList(0, n / 2), order.subList(n / 2 + 1, n));
+      case "majorities-ring" -> {
         int keep = n >= 5 ? (n / 2) / 2 : 0;
-        List<String> cuts = new ArrayList<>();
         for (int a = 0; a < n; a++) {
           for (int b = a + 1; b < n; b++) {
             int d = Math.min(b - a, n - (b - a));
             boolean cutIt = keep > 0 ? d > keep : (a == 0 && b == n - 1 && n >= 3);
             if (cutIt) {
-              cutBetween(cut, List.of(nodes.get(a)), List.of(nodes.get(b)));
-              cuts.add(cluster.node(nodes.get(a)).name() + "-" + cluster.node(nodes.get(b)).name());
+              cutBetween(cut, List.of(order.get(a)), List.of(order.get(b)));
             }
           }
         }
-        description = "ring " + nodes.stream().map(i -> cluster.node(i).name()).collect(Collectors.joining(">"))
-            + ", cut " + String.join(" ", cuts);
       }
+      default -> throw new IllegalArgumentException("unknown partition " + variant);
     }
-    cluster.cut(cut);
-    return begin(FaultKind.PARTITION, "partition-" + v, description, cluster::healNetwork);
+    return cut;
   }
 
   /** A random variant of {@code kind}, among those allowed by {@code --nemesis kind:variant}. */

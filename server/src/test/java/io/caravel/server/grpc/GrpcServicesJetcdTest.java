@@ -226,6 +226,22 @@ class GrpcServicesJetcdTest {
     }
 
     @Test
+    void progressRequestIsAnsweredWithTheCurrentRevision() throws Exception {
+        BlockingQueue<WatchResponse> responses = new LinkedBlockingQueue<>();
+        try (Watch.Watcher w = client.getWatchClient().watch(b("p"), WatchOption.builder().build(), responses::add)) {
+            Thread.sleep(500); // the watcher starts "from now": let its stream be created first
+            long rev = kv.put(b("p"), b("1")).get().getHeader().getRevision();
+            assertThat(responses.poll(10, TimeUnit.SECONDS).getEvents()).hasSize(1);
+            kv.put(b("unwatched"), b("x")).get();
+            client.getWatchClient().requestProgress();
+            WatchResponse progress = responses.poll(10, TimeUnit.SECONDS);
+            assertThat(progress).isNotNull();
+            assertThat(progress.isProgressNotify()).isTrue();
+            assertThat(progress.getHeader().getRevision()).isEqualTo(rev + 1);
+        }
+    }
+
+    @Test
     void maintenanceAndCluster() throws Exception {
         String endpoint = "http://127.0.0.1:" + server.port();
         var status = client.getMaintenanceClient().statusMember(endpoint).get();

@@ -159,4 +159,34 @@ class MainTest {
     assertThat(err).contains("no such file");
     assertThat(run("check", "--model", "kv", dir.toString())).isEqualTo(66);
   }
+
+  @Test
+  void listAppendAndWatchHistoriesAreCheckedByTheirCheckers() throws IOException {
+    String g1c = write("g1c.edn", String.join("\n",
+        "{:process 0, :type :invoke, :f :txn, :value [[:append 1 1] [:r 2 nil]]}",
+        "{:process 1, :type :invoke, :f :txn, :value [[:append 2 1] [:r 1 nil]]}",
+        "{:process 0, :type :ok, :f :txn, :value [[:append 1 1] [:r 2 [1]]]}",
+        "{:process 1, :type :ok, :f :txn, :value [[:append 2 1] [:r 1 [1]]]}"));
+    assertThat(run("check", "--model", "list-append", g1c)).isEqualTo(Main.EXIT_NOT_LINEARIZABLE);
+    assertThat(out).contains("INVALID").contains("G1c");
+    String watch = write("w.edn", String.join("\n",
+        "{:process 0, :type :invoke, :f :write, :key 0, :value \"a\"}",
+        "{:process 0, :type :ok, :f :write, :key 0, :value [\"a\" 2]}",
+        "{:process 9, :type :invoke, :f :watch, :value 1}",
+        "{:process 9, :type :ok, :f :watch, :value {:from 1, :responses [[[2 0 \"a\"]]], :error nil}}"));
+    assertThat(run("check", "--model", "watch", watch)).isEqualTo(Main.EXIT_LINEARIZABLE);
+    assertThat(out).contains("VALID");
+    String bad = write("bad-txn.edn", "{:process 0, :type :invoke, :f :read, :value nil}");
+    assertThat(run("check", "--model", "list-append", bad)).isEqualTo(Main.EXIT_DATA);
+  }
+
+  @Test
+  void runAndCampaignHaveTheirOwnHelp() {
+    assertThat(run("run", "--help")).isZero();
+    assertThat(out).contains("usage: caravel-jepsen run").contains("--nemesis").contains("--unsafe-serializable-reads");
+    assertThat(run("campaign", "--help")).isZero();
+    assertThat(out).contains("usage: caravel-jepsen campaign");
+    assertThat(run("run", "--workload", "bank")).isEqualTo(Main.EXIT_USAGE);
+    assertThat(err).contains("unknown workload");
+  }
 }

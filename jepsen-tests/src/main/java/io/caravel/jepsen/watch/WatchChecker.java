@@ -22,8 +22,9 @@ import java.util.TreeMap;
  *   <li>{@code :write} operations with a {@code :key} and a unique string value; an {@code :ok}
  *       completion's value is {@code [value revision]}, the revision the put returned.
  *   <li>{@code :watch} sessions: the invocation's value is the start revision; the completion's value
- *       is {@code {:from r, :responses [[[revision key value] ...] ...], :error e}}, every event the
- *       session delivered, grouped by watch response.
+ *       is {@code {:from r, :responses [[[revision key value] ...] ...], :error e, :created c}}, every
+ *       event the session delivered, grouped by watch response, and the header revision of its
+ *       created notification. A session from revision 0 ("from now") starts after {@code c}.
  *   <li>optionally one {@code :final-read} with value {@code [[key value mod-revision] ...]}, the
  *       state after the run, and a {@code :converge} note with the revision watchers had to reach.
  * </ul>
@@ -45,6 +46,7 @@ public final class WatchChecker {
 
   private static final Keyword FROM = Keyword.of("from");
   private static final Keyword RESPONSES = Keyword.of("responses");
+  private static final Keyword CREATED = Keyword.of("created");
 
   private WatchChecker() {}
 
@@ -126,6 +128,20 @@ public final class WatchChecker {
           continue;
         }
         long from = m.get(FROM) instanceof Long f ? f : 0;
+        if (from == 0) {
+          // etcd: revision 0 means "after the current revision", the created notification's
+          if (m.get(CREATED) instanceof Long c) {
+            from = c + 1;
+          } else {
+            // no created notification: where the session started is unknown; its first event is
+            // the best lower bound there is
+            Long first = firstRevision(m.get(RESPONSES));
+            if (first == null) {
+              continue;
+            }
+            from = first;
+          }
+        }
         if (firstStart < 0) {
           firstStart = from;
         }
@@ -261,6 +277,18 @@ public final class WatchChecker {
     final long t = target;
     int converged = (int) covered.values().stream().filter(r -> r[1] >= t).count();
     return new Result(violations, counts, logs.size(), union.size(), acked.size(), converged);
+  }
+
+  private static Long firstRevision(Object responses) {
+    if (responses instanceof List<?> rs) {
+      for (Object r : rs) {
+        if (r instanceof List<?> evs && !evs.isEmpty() && evs.get(0) instanceof List<?> ev && !ev.isEmpty()
+            && ev.get(0) instanceof Long rev) {
+          return rev;
+        }
+      }
+    }
+    return null;
   }
 
   private static List<WEvent> events(Object response, Operation s) {

@@ -33,9 +33,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The watch workload: the workers put unique values to a few keys while one watcher per node
- * watches the key prefix from revision 1 (the whole history; etcd's revision 0 would mean "from now",
- * etcd-io/etcd#11496), each in sessions of 2 to 8 seconds that end with a cancel, or early with an
- * error, and resume from the last delivered revision + 1. Every session is recorded as one {@code
+ * watches the key prefix, each in sessions of 2 to 8 seconds that end with a cancel, or early with an
+ * error, and resume from the last delivered revision + 1. Even-numbered watchers start from revision
+ * 1 (the whole history); odd-numbered ones start from revision 0, which etcd defines as "after the
+ * current revision" (etcd-io/etcd#11496): their first session asks for a created notification,
+ * whose header revision is where their coverage starts. Every session is recorded as one {@code
  * :watch} operation with all the events it delivered, grouped by response. At the end, after the
  * recovery wait, a final linearizable read gives the last revision written, every watcher keeps
  * resuming until it has delivered it (or a minute passes), and {@link WatchChecker} checks the
@@ -50,6 +52,7 @@ public final class WatchWorkload implements Workload {
   private static final Keyword FROM = Keyword.of("from");
   private static final Keyword RESPONSES = Keyword.of("responses");
   private static final Keyword ERROR = Keyword.of("error");
+  private static final Keyword CREATED = Keyword.of("created");
 
   private final AtomicLong counter = new AtomicLong();
   private final List<WatchLoop> watchers = new ArrayList<>();
@@ -64,7 +67,7 @@ public final class WatchWorkload implements Workload {
   public void setup(RunContext ctx) {
     List<Integer> nodes = ctx.cluster().nodeIds();
     for (int i = 0; i < nodes.size(); i++) {
-      WatchLoop w = new WatchLoop(ctx, 2_000_000L + i, nodes.get(i), new Random(ctx.options().seed() * 31 + i));
+      WatchLoop w = new WatchLoop(ctx, 2_000_000L + i, nodes.get(i), new Random(ctx.options().seed() * 31 + i), i % 2 == 1);
       watchers.add(w);
       Thread t = new Thread(w, "watcher-" + i);
       t.setDaemon(true);
@@ -192,15 +195,18 @@ public final class WatchWorkload implements Workload {
     final long process;
     final int node;
     final Random random;
+    /** Starts "from now" (revision 0) until a session learnt where now was. */
+    boolean fromNow;
     volatile long target = Long.MAX_VALUE;
     volatile boolean stop;
     volatile long last;
 
-    WatchLoop(RunContext ctx, long process, int node, Random random) {
+    WatchLoop(RunContext ctx, long process, int node, Random random, boolean fromNow) {
       this.ctx = ctx;
       this.process = process;
       this.node = node;
       this.random = random;
+      this.fromNow = fromNow;
     }
 
     @Override
@@ -212,13 +218,13 @@ public final class WatchWorkload implements Workload {
           if (client == null) {
             client = Clients.open(ctx.cluster().clientEndpoint(node), ctx.options().opTimeout());
           }
-          long from = last + 1;
+          long from = fromNow ? 0 : last + 1;
           Session s = new Session();
           ctx.recorder().invoke(process, "watch", null, from, name);
           Watch.Watcher w = null;
           try {
             w = client.getWatchClient().watch(Clients.bytes(PREFIX),
-                WatchOption.builder().isPrefix(true).withRevision(from).build(), s);
+                WatchOption.builder().isPrefix(true).withRevision(from).withCreateNotify(true).build(), s);
           } catch (RuntimeException e) {
             s.onError(e);
           }
@@ -239,8 +245,16 @@ public final class WatchWorkload implements Workload {
           value.put(RESPONSES, responses);
           String error = s.error() == null ? null : Clients.classify(s.error()).getMessage();
           value.put(ERROR, error);
+          value.put(CREATED, s.created());
           ctx.recorder().complete(process, Outcome.OK, "watch", null, value, error, name);
           last = Math.max(last, s.last());
+          if (fromNow && (s.created() != null || s.last() > 0)) {
+            // "now" is known: later sessions resume after it (or after the last event)
+            fromNow = false;
+            if (s.created() != null) {
+              last = Math.max(last, s.created());
+            }
+          }
           if (s.error() != null) {
             Client c = client;
             client = null;
@@ -266,10 +280,17 @@ public final class WatchWorkload implements Workload {
     private boolean closed;
     private long last;
     private Throwable error;
+    private Long created;
 
     @Override
     public synchronized void onNext(WatchResponse response) {
-      if (closed || response.getEvents().isEmpty()) {
+      if (closed) {
+        return;
+      }
+      if (response.isCreatedNotify() && created == null) {
+        created = response.getHeader().getRevision();
+      }
+      if (response.getEvents().isEmpty()) {
         return;
       }
       List<Object> events = new ArrayList<>();
@@ -301,6 +322,11 @@ public final class WatchWorkload implements Workload {
 
     synchronized long last() {
       return last;
+    }
+
+    /** The header revision of the created notification, if one came. */
+    synchronized Long created() {
+      return created;
     }
 
     /** Stops collecting; returns what was delivered. */

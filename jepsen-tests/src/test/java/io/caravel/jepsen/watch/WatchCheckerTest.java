@@ -125,4 +125,29 @@ class WatchCheckerTest {
     lines.add("{:process 9, :type :ok, :f :final-read, :value [[0 \"a\" 2] [1 \"b\" 3]]}");
     assertThat(check().counts()).containsOnlyKeys("final-state-mismatch");
   }
+
+  private WatchCheckerTest watchFromNow(int p, long created, String responses) {
+    lines.add("{:process " + p + ", :type :invoke, :f :watch, :value 0}");
+    lines.add("{:process " + p + ", :type :ok, :f :watch, :value {:from 0, :responses " + responses
+        + ", :error nil, :created " + created + "}}");
+    return this;
+  }
+
+  @Test
+  void aWatchFromRevisionZeroCoversWhatCameAfterItsCreation() {
+    threeWrites()
+        .watch(100, 1, "[[[2 0 \"a\"] [3 1 \"b\"] [4 0 \"c\"]]]")
+        .watchFromNow(101, 2, "[[[3 1 \"b\"] [4 0 \"c\"]]]");
+    assertThat(check().valid()).as(check().violations().toString()).isTrue();
+    lines.clear();
+    threeWrites()
+        .watch(100, 1, "[[[2 0 \"a\"] [3 1 \"b\"] [4 0 \"c\"]]]")
+        .watchFromNow(101, 2, "[[[4 0 \"c\"]]]");
+    assertThat(check().counts()).containsOnlyKeys("missed-event");
+    lines.clear();
+    threeWrites()
+        .watch(100, 1, "[[[2 0 \"a\"] [3 1 \"b\"] [4 0 \"c\"]]]")
+        .watchFromNow(101, 3, "[[[3 1 \"b\"] [4 0 \"c\"]]]");
+    assertThat(check().counts()).containsOnlyKeys("before-start");
+  }
 }

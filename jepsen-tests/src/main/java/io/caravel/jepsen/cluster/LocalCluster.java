@@ -131,17 +131,17 @@ public final class LocalCluster implements Closeable {
   }
 
   private static String etcdVersion() {
-    String v = run(List.of("etcd", "--version"), null);
+    String v = run(List.of("etcd", "--version"));
     return v.lines().findFirst().orElse("etcd");
   }
 
   private static String git(Path home, String... args) {
     List<String> cmd = new ArrayList<>(List.of("git", "-C", home.toString()));
     cmd.addAll(List.of(args));
-    return run(cmd, null).trim();
+    return run(cmd).trim();
   }
 
-  private static String run(List<String> cmd, Path dir) {
+  private static String run(List<String> cmd) {
     try {
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

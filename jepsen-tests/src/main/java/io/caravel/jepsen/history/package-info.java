@@ -7,6 +7,7 @@
  * {@code :invoke} with the next completion of the same process into an {@link
  * io.caravel.jepsen.history.Operation}, with Jepsen's meaning of the completion type: {@code :ok}
  * took effect, {@code :fail} did not, {@code :info} (or no completion at all) may have taken effect
- * at any moment after the invocation, or never.
+ * at any moment after the invocation, or never. {@link io.caravel.jepsen.history.Recorder} writes
+ * such files during a run, one {@link io.caravel.jepsen.history.Event} per line.
  */
 package io.caravel.jepsen.history;

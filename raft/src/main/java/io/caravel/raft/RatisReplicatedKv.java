@@ -10,6 +10,7 @@ import io.caravel.raft.command.PublishCmd;
 import io.caravel.raft.command.Query;
 import io.caravel.raft.command.QueryReply;
 import io.caravel.raft.command.ReadBarrier;
+import io.caravel.raft.command.ReadBarrierCmd;
 import io.caravel.raft.snapshot.CheckpointArchive;
 import io.caravel.raft.snapshot.CheckpointService;
 import io.caravel.raft.statemachine.ClusterMeta;
@@ -131,6 +132,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class RatisReplicatedKv implements ReplicatedKv {
     private static final Logger log = LoggerFactory.getLogger(RatisReplicatedKv.class);
+
+    private static final Command READ_BARRIER = Command.newBuilder().setReadBarrier(ReadBarrierCmd.getDefaultInstance()).build();
+
+    /**
+     * A deliberately broken mode for the Jepsen-style suite's proof that it can fail: LINEARIZABLE reads
+     * served from the local store without a barrier. Read only when the system property is set; never
+     * set it outside that test.
+     */
+    static final boolean UNSAFE_LOCAL_LINEARIZABLE_READS = Boolean.getBoolean("caravel.unsafe.localLinearizableReads");
     /** The version reported in status (the etcd API version this store speaks). */
     public static final String VERSION = "3.5.0";
     private static final String IDENTITY_FILE = "member.properties";
@@ -153,6 +163,10 @@ public final class RatisReplicatedKv implements ReplicatedKv {
     private final List<Runnable> resetListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<Long, Member> pendingAdds = new ConcurrentHashMap<>();
     private final ExecutorService io;
+    /** Guards {@link #openBarrier}. */
+    private final Object barrierLock = new Object();
+    /** The next read barrier, not yet proposed: reads arriving now may share it. */
+    private CompletableFuture<Void> openBarrier;
     private final ExecutorService reads;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService compactor;
@@ -569,67 +583,56 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         if (closed.get()) {
             return CompletableFuture.failedFuture(ClusterError.STOPPED.exception());
         }
-        CompletableFuture<Void> barrier = consistency == Consistency.SERIALIZABLE
+        CompletableFuture<Void> barrier = consistency == Consistency.SERIALIZABLE || UNSAFE_LOCAL_LINEARIZABLE_READS
                 ? CompletableFuture.completedFuture(null)
-                : readIndex(System.nanoTime() + tuning.requestTimeout().toNanos());
+                : linearizableBarrier();
         return barrier.thenApplyAsync(v -> sm.withStore(read), reads);
     }
 
     /**
-     * A ReadIndex round through Ratis on this member; completes once this member has applied up to the
-     * read index. Retries (reads are idempotent) while no leader is known, until the deadline.
+     * Completes once this member has applied every write acknowledged (by any member) before the call:
+     * a no-op {@code ReadBarrierCmd} is committed through Raft and this member waits until it has
+     * applied it (etcd v2's quorum read).
+     *
+     * <p>Why not Ratis's ReadIndex: in Ratis 3.3 {@code LeaderStateImpl.getReadIndex} completes at once
+     * when an earlier heartbeat round already acknowledged the commit index
+     * ({@code ReadIndexHeartbeats.addAppendEntriesListener} returns null), and a read may join a round
+     * begun before it arrived; a leader resumed after SIGSTOP, or cut off, then serves reads from its
+     * stale state before it learns of the new leader. The Jepsen-style suite caught exactly that
+     * (docs/verification.md, finding 1). A deposed leader cannot commit a barrier, so this read
+     * fails (or waits for the new leader) instead of returning stale data.
+     *
+     * <p>Reads that arrive while a barrier has not yet been proposed share it; a barrier already
+     * proposed is never joined, since it may have been proposed before the read arrived.
      */
-    private CompletableFuture<Void> readIndex(long deadlineNanos) {
-        Query q = Query.newBuilder().setBarrier(ReadBarrier.getDefaultInstance()).build();
-        return localRead(q).handle((reply, err) -> {
-            Throwable failure = err != null ? unwrap(err) : reply.isSuccess() ? null : reply.getException();
-            if (failure == null) {
-                return CompletableFuture.<Void>completedFuture(null);
+    private CompletableFuture<Void> linearizableBarrier() {
+        synchronized (barrierLock) {
+            if (openBarrier != null) {
+                return openBarrier;
             }
-            if (closed.get() || failure instanceof AlreadyClosedException) {
-                return CompletableFuture.<Void>failedFuture(ClusterError.STOPPED.exception());
-            }
-            if (failure instanceof ServerNotReadyException) {
-                // A learner added at runtime stays in Ratis's STARTING state (the leader never marks a
-                // listener caught up), where local ReadIndex is refused: get the read index from the leader.
-                return leaderReadIndex(deadlineNanos);
-            }
-            if (System.nanoTime() >= deadlineNanos) {
-                ClusterError e = division.getInfo().getLeaderId() == null ? ClusterError.NO_LEADER : ClusterError.TIMEOUT;
-                return CompletableFuture.<Void>failedFuture(new ClusterException(e, failure));
-            }
-            log.debug("read index failed, retrying: {}", failure.toString());
-            return delay(100).thenCompose(v -> readIndex(deadlineNanos));
-        }).thenCompose(Function.identity());
-    }
-
-    /**
-     * ReadIndex through the leader: the leader answers the barrier query after its own ReadIndex round,
-     * with its applied index (at least the commit index when the read arrived); this member then waits
-     * until it has applied that far.
-     */
-    private CompletableFuture<Void> leaderReadIndex(long deadlineNanos) {
-        Query q = Query.newBuilder().setBarrier(ReadBarrier.getDefaultInstance()).build();
-        return CompletableFuture.supplyAsync(() -> {
-            Throwable last = null;
-            while (System.nanoTime() < deadlineNanos) {
-                checkOpen();
-                RaftPeerId leader = division.getInfo().getLeaderId();
-                if (leader != null) {
-                    try {
-                        RaftClientReply reply = client.io().sendReadOnly(Message.valueOf(KvStateMachine.wrap(q.toByteArray())), leader);
-                        if (reply.isSuccess()) {
-                            return QueryReply.parseFrom(reply.getMessage().getContent().toByteArray()).getAppliedIndex();
+            CompletableFuture<Void> barrier = new CompletableFuture<>();
+            openBarrier = barrier;
+            try {
+                io.execute(() -> {
+                    synchronized (barrierLock) {
+                        if (openBarrier == barrier) {
+                            openBarrier = null; // from now on, arriving reads need the next barrier
                         }
-                        last = reply.getException();
-                    } catch (IOException e) {
-                        last = e;
                     }
-                }
-                sleepQuietly(50);
+                    propose(READ_BARRIER).whenComplete((reply, err) -> {
+                        if (err != null) {
+                            barrier.completeExceptionally(unwrap(err));
+                        } else {
+                            barrier.complete(null);
+                        }
+                    });
+                });
+            } catch (RuntimeException e) {
+                openBarrier = null;
+                barrier.completeExceptionally(ClusterError.STOPPED.exception());
             }
-            throw new ClusterException(division.getInfo().getLeaderId() == null ? ClusterError.NO_LEADER : ClusterError.TIMEOUT, last);
-        }, io).thenCompose(index -> withDeadline(sm.waitApplied(index), deadlineNanos, ClusterError.TIMEOUT));
+            return barrier;
+        }
     }
 
     private CompletableFuture<RaftClientReply> localRead(Query q) {
@@ -1077,8 +1080,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
 
     @Override
     public CompletableFuture<List<Member>> memberList() {
-        return readIndex(System.nanoTime() + tuning.requestTimeout().toNanos())
-                .thenApplyAsync(v -> currentMembers(), io);
+        return linearizableBarrier().thenApplyAsync(v -> currentMembers(), io);
     }
 
     @Override

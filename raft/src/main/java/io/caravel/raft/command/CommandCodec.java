@@ -87,7 +87,8 @@ public final class CommandCodec {
 
     /**
      * The mutation a command carries, or null for a command that is not a store mutation
-     * ({@link Command#hasPublish() publish}, {@link Command#hasAlarm() alarm}).
+     * ({@link Command#hasPublish() publish}, {@link Command#hasAlarm() alarm},
+     * {@link Command#hasReadBarrier() read barrier}).
      *
      * @throws IllegalArgumentException for a command with no kind set (a corrupt or newer entry)
      */
@@ -106,7 +107,7 @@ public final class CommandCodec {
                 }
                 yield new LeaseCheckpointRequest(cps);
             }
-            case PUBLISH, ALARM -> null;
+            case PUBLISH, ALARM, READ_BARRIER -> null;
             case KIND_NOT_SET -> throw new IllegalArgumentException("command has no kind: " + c);
         };
     }

@@ -364,15 +364,17 @@ public final class KvStateMachine extends BaseStateMachine {
         }
         Mutation mutation = CommandCodec.decode(command);
         if (mutation == null) {
-            // Publish / alarm: cluster meta, idempotent sets; then advance the store's position.
+            // Publish / alarm: cluster meta, idempotent sets; a read barrier: nothing. Then advance the
+            // store's position.
             if (!position.isAtOrBelow(s.appliedPosition())) {
                 if (command.hasPublish()) {
                     meta.publish(command.getPublish(), position.index());
-                } else {
+                    hooks.metaChanged();
+                } else if (command.hasAlarm()) {
                     meta.alarm(command.getAlarm(), position.index());
+                    hooks.metaChanged();
                 }
                 s.applyAll(position, List.of());
-                hooks.metaChanged();
             }
             return CommandReply.newBuilder().setAppliedIndex(position.index())
                     .setDone(EmptyReply.newBuilder().setRevision(s.currentRevision())).build();

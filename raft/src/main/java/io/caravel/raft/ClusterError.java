@@ -6,7 +6,7 @@ package io.caravel.raft;
  */
 public enum ClusterError {
     NO_LEADER("etcdserver: no leader", Code.UNAVAILABLE),
-    NOT_LEADER("etcdserver: not leader", Code.UNAVAILABLE),
+    NOT_LEADER("etcdserver: not leader", Code.FAILED_PRECONDITION),
     LEADER_CHANGED("etcdserver: leader changed", Code.UNAVAILABLE),
     TIMEOUT("etcdserver: request timed out", Code.UNAVAILABLE),
     STOPPED("etcdserver: server stopped", Code.UNAVAILABLE),
@@ -18,7 +18,7 @@ public enum ClusterError {
     LEARNER_NOT_READY("etcdserver: can only promote a learner member which is in sync with leader", Code.FAILED_PRECONDITION),
     TOO_MANY_LEARNERS("etcdserver: too many learner members in cluster", Code.FAILED_PRECONDITION),
     BAD_LEADER_TRANSFEREE("etcdserver: bad leader transferee", Code.FAILED_PRECONDITION),
-    NOT_CAPABLE("etcdserver/api/v3rpc: not capable", Code.UNKNOWN);
+    NOT_CAPABLE("etcdserver: not capable", Code.FAILED_PRECONDITION);
 
     /** The gRPC status code etcd answers this error with. */
     public enum Code { UNAVAILABLE, NOT_FOUND, FAILED_PRECONDITION, UNKNOWN }

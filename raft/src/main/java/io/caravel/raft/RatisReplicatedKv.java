@@ -6,6 +6,7 @@ import io.caravel.raft.command.CommandCodec;
 import io.caravel.raft.command.CommandReply;
 import io.caravel.raft.command.LeaseKeepAliveQuery;
 import io.caravel.raft.command.LeaseTimeToLiveQuery;
+import io.caravel.raft.command.LearnerReadyQuery;
 import io.caravel.raft.command.PublishCmd;
 import io.caravel.raft.command.Query;
 import io.caravel.raft.command.QueryReply;
@@ -162,6 +163,8 @@ public final class RatisReplicatedKv implements ReplicatedKv {
     private final ClientId localClientId = ClientId.randomId();
     private final List<Runnable> resetListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<Long, Member> pendingAdds = new ConcurrentHashMap<>();
+    /** The background configuration change of each pending add (see {@link #addInBackground}). */
+    private final Map<Long, CompletableFuture<Void>> addTasks = new ConcurrentHashMap<>();
     private final ExecutorService io;
     /** Guards {@link #openBarrier}. */
     private final Object barrierLock = new Object();
@@ -906,6 +909,12 @@ public final class RatisReplicatedKv implements ReplicatedKv {
             long ttl = lessor.keepAlive(q.getKeepAlive().getId());
             return ttl < 0 ? QueryReply.newBuilder().setNotLeader(true).build() : QueryReply.newBuilder().setTtl(ttl).build();
         }
+        if (q.hasLearnerReady()) {
+            if (!division.getInfo().isLeader()) {
+                return QueryReply.newBuilder().setNotLeader(true).build();
+            }
+            return QueryReply.newBuilder().setReady(learnerCaughtUp(q.getLearnerReady().getId())).build();
+        }
         if (q.hasTimeToLive()) {
             long[] t = lessor.timeToLive(q.getTimeToLive().getId());
             return t == null ? QueryReply.newBuilder().setNotLeader(true).build()
@@ -1107,16 +1116,35 @@ public final class RatisReplicatedKv implements ReplicatedKv {
             // runs in the background (retried while the new member is not up yet), and the member is
             // listed as unstarted meanwhile.
             pendingAdds.put(id, member);
-            CompletableFuture.runAsync(() -> addInBackground(peer, learner), io);
+            CompletableFuture<Void> task = CompletableFuture.runAsync(() -> addInBackground(peer, member), io);
+            addTasks.put(id, task);
+            task.whenComplete((v, e) -> addTasks.remove(id, task));
             return CompletableFuture.completedFuture(member);
         });
     }
 
-    private void addInBackground(RaftPeer peer, boolean learner) {
-        long id = MemberIds.fromPeerId(peer.getId().toString());
+    /** True when this member's Ratis configuration has the peer, as a voter or as a learner. */
+    private boolean inConfiguration(RaftPeerId peer) {
+        var conf = division.getRaftConf();
+        return conf.getPeer(peer, RaftPeerRole.FOLLOWER, RaftPeerRole.LISTENER) != null;
+    }
+
+    /**
+     * Retries the Ratis {@code ADD} of a recorded member until it is in the configuration. Stops as
+     * soon as this member's configuration has the peer (in whatever role: a later promote may have
+     * made it a voter already), when Ratis answers that the peer is already there, or when the add
+     * was cancelled by a remove.
+     */
+    private void addInBackground(RaftPeer peer, Member member) {
+        long id = member.id();
+        boolean learner = member.learner();
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         try {
-            while (!closed.get() && System.nanoTime() < deadline && pendingAdds.containsKey(id)) {
+            while (!closed.get() && System.nanoTime() < deadline && pendingAdds.get(id) == member) {
+                if (inConfiguration(peer.getId())) {
+                    log.info("member {} is in the configuration", peer.getId());
+                    return;
+                }
                 try {
                     SetConfigurationRequest.Arguments args = SetConfigurationRequest.Arguments.newBuilder()
                             .setServersInNewConf(learner ? List.of() : List.of(peer))
@@ -1128,32 +1156,47 @@ public final class RatisReplicatedKv implements ReplicatedKv {
                         log.info("member {} added{}", peer.getId(), learner ? " as a learner" : "");
                         return;
                     }
+                    if (alreadyInPeers(r.getException())) {
+                        log.info("member {} already in the configuration", peer.getId());
+                        return;
+                    }
                     log.info("adding member {} not done yet: {}", peer.getId(), r.getException());
                 } catch (IOException e) {
+                    if (alreadyInPeers(e)) {
+                        log.info("member {} already in the configuration", peer.getId());
+                        return;
+                    }
                     log.info("adding member {} not done yet: {}", peer.getId(), e.toString());
                 }
                 sleepQuietly(500);
             }
         } finally {
-            pendingAdds.remove(id);
+            pendingAdds.remove(id, member);
         }
     }
 
-    private CompletableFuture<List<Member>> setConfiguration(Function<List<Member>, List<Member>> change) {
-        return memberList().thenApplyAsync(members -> {
-            var conf = division.getRaftConf();
-            List<Member> next = change.apply(members);
-            List<RaftPeer> servers = new ArrayList<>();
-            List<RaftPeer> listeners = new ArrayList<>();
-            for (Member m : next) {
-                if (pendingAdds.containsKey(m.id()) && conf.getPeer(RaftPeerId.valueOf(MemberIds.peerId(m.id()))) == null) {
-                    continue;
-                }
-                RaftPeer peer = RaftPeer.newBuilder().setId(MemberIds.peerId(m.id()))
-                        .setAddress(MemberIds.address(m.peerUrls().get(0)))
-                        .setStartupRole(m.learner() ? RaftPeerRole.LISTENER : RaftPeerRole.FOLLOWER).build();
-                (m.learner() ? listeners : servers).add(peer);
+    /** Ratis refuses an ADD of a peer it has with "Found ... in existing peers". */
+    private static boolean alreadyInPeers(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c.getMessage() != null && c.getMessage().contains("in existing peers")) {
+                return true;
             }
+        }
+        return false;
+    }
+
+    /**
+     * Changes the Ratis configuration: {@code change} gets this member's current configuration (after
+     * a linearizable barrier) as mutable lists of servers and listeners and edits them; the result is
+     * set and awaited. Built from the Ratis configuration, not from the member list, so a member
+     * recorded but not yet added ({@link #pendingAdds}) is neither dropped nor added by it.
+     */
+    private CompletableFuture<List<Member>> reconfigure(java.util.function.BiConsumer<List<RaftPeer>, List<RaftPeer>> change) {
+        return linearizableBarrier().thenApplyAsync(v -> {
+            var conf = division.getRaftConf();
+            List<RaftPeer> servers = new ArrayList<>(conf.getCurrentPeers());
+            List<RaftPeer> listeners = new ArrayList<>(conf.getCurrentPeers(RaftPeerRole.LISTENER));
+            change.accept(servers, listeners);
             // The List-based Arguments: AdminApi.setConfiguration(RaftPeer[], RaftPeer[]) drops the servers.
             SetConfigurationRequest.Arguments args = SetConfigurationRequest.Arguments.newBuilder()
                     .setServersInNewConf(servers)
@@ -1168,22 +1211,20 @@ public final class RatisReplicatedKv implements ReplicatedKv {
             } catch (IOException e) {
                 throw new ClusterException(ClusterError.TIMEOUT, e);
             }
-            return next;
-        }, io).thenCompose(next -> waitFor(() -> sameMembers(next)).thenApply(v -> currentMembers()));
+            return List.of(ids(servers), ids(listeners));
+        }, io).thenCompose(next -> waitFor(() -> {
+            var conf = division.getRaftConf();
+            return ids(conf.getCurrentPeers()).equals(next.get(0))
+                    && ids(conf.getCurrentPeers(RaftPeerRole.LISTENER)).equals(next.get(1));
+        }).thenApply(v -> currentMembers()));
     }
 
-    private boolean sameMembers(List<Member> expected) {
-        List<Member> now = currentMembers();
-        if (now.size() != expected.size()) {
-            return false;
+    private static java.util.Set<RaftPeerId> ids(java.util.Collection<RaftPeer> peers) {
+        java.util.Set<RaftPeerId> out = new java.util.HashSet<>();
+        for (RaftPeer p : peers) {
+            out.add(p.getId());
         }
-        for (Member m : expected) {
-            if (now.stream().noneMatch(x -> x.id() == m.id() && x.learner() == m.learner()
-                    && x.peerUrls().equals(List.of(MemberIds.url(MemberIds.address(m.peerUrls().get(0))))))) {
-                return false;
-            }
-        }
-        return true;
+        return out;
     }
 
     private CompletableFuture<Void> waitFor(java.util.function.BooleanSupplier condition) {
@@ -1203,19 +1244,37 @@ public final class RatisReplicatedKv implements ReplicatedKv {
                 .orElseThrow(ClusterError.MEMBER_NOT_FOUND::exception);
     }
 
+    /**
+     * etcd's MemberRemove. A member still being added by this member ({@link #pendingAdds}) has its
+     * background add cancelled first; once that add has stopped, the member is removed from the Ratis
+     * configuration if the add got it there, else it is gone already.
+     */
     @Override
     public CompletableFuture<List<Member>> memberRemove(long id) {
-        if (pendingAdds.remove(id) != null) {
-            return memberList();
-        }
-        return setConfiguration(members -> {
-            find(members, id);
-            List<Member> next = new ArrayList<>(members);
-            next.removeIf(m -> m.id() == id);
-            if (next.stream().noneMatch(m -> !m.learner())) {
-                throw ClusterError.MEMBER_NOT_ENOUGH_STARTED.exception();
+        RaftPeerId peerId = RaftPeerId.valueOf(MemberIds.peerId(id));
+        boolean wasPending = pendingAdds.remove(id) != null;
+        CompletableFuture<Void> task = addTasks.get(id);
+        CompletableFuture<Void> stopped = task == null ? CompletableFuture.completedFuture(null)
+                : task.handle((v, e) -> (Void) null).copy()
+                        .completeOnTimeout(null, tuning.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        return stopped.thenCompose(v -> linearizableBarrier()).thenCompose(v -> {
+            if (!inConfiguration(peerId)) {
+                if (wasPending) {
+                    log.info("pending add of member {} cancelled", peerId);
+                    return CompletableFuture.completedFuture(currentMembers());
+                }
+                throw ClusterError.MEMBER_NOT_FOUND.exception();
             }
-            return next;
+            return reconfigure((servers, listeners) -> {
+                boolean found = servers.removeIf(p -> p.getId().equals(peerId))
+                        | listeners.removeIf(p -> p.getId().equals(peerId));
+                if (!found) {
+                    throw ClusterError.MEMBER_NOT_FOUND.exception();
+                }
+                if (servers.isEmpty()) {
+                    throw ClusterError.MEMBER_NOT_ENOUGH_STARTED.exception();
+                }
+            });
         });
     }
 
@@ -1246,30 +1305,63 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         });
     }
 
+    /**
+     * etcd's MemberPromote. The learner must be in the Ratis configuration (a member still being added
+     * is not ready) and in sync by the leader's account: a member that does not lead asks the leader
+     * (a read-only query, like lease keep-alives). The change moves the peer from the listeners to the
+     * servers of the current Ratis configuration and leaves every other member as it is.
+     */
     @Override
     public CompletableFuture<List<Member>> memberPromote(long id) {
-        return setConfiguration(members -> {
-            Member m = find(members, id);
-            if (!m.learner()) {
-                throw ClusterError.MEMBER_NOT_LEARNER.exception();
-            }
-            if (!learnerCaughtUp(id)) {
+        RaftPeerId peerId = RaftPeerId.valueOf(MemberIds.peerId(id));
+        Query ready = Query.newBuilder().setLearnerReady(LearnerReadyQuery.newBuilder().setId(id)).build();
+        return linearizableBarrier().thenComposeAsync(v -> {
+            checkLearner(peerId, id);
+            return leaderQuery(ready);
+        }, io).thenCompose(reply -> {
+            if (!reply.getReady()) {
                 throw ClusterError.LEARNER_NOT_READY.exception();
             }
-            List<Member> next = new ArrayList<>(members);
-            next.replaceAll(x -> x.id() == id ? new Member(id, x.name(), x.peerUrls(), x.clientUrls(), false) : x);
-            return next;
+            return reconfigure((servers, listeners) -> {
+                RaftPeer learner = listeners.stream().filter(p -> p.getId().equals(peerId)).findFirst().orElse(null);
+                if (learner == null) {
+                    checkLearner(peerId, id);
+                    throw ClusterError.LEARNER_NOT_READY.exception();
+                }
+                listeners.remove(learner);
+                servers.add(RaftPeer.newBuilder(learner).setStartupRole(RaftPeerRole.FOLLOWER).build());
+            });
         });
+    }
+
+    /** Throws unless this member's configuration has the peer as a learner (listener). */
+    private void checkLearner(RaftPeerId peerId, long id) {
+        var conf = division.getRaftConf();
+        if (conf.getPeer(peerId, RaftPeerRole.FOLLOWER) != null) {
+            throw ClusterError.MEMBER_NOT_LEARNER.exception();
+        }
+        if (conf.getPeer(peerId, RaftPeerRole.LISTENER) != null) {
+            return;
+        }
+        Member pending = pendingAdds.get(id);
+        if (pending == null) {
+            throw ClusterError.MEMBER_NOT_FOUND.exception();
+        }
+        if (!pending.learner()) {
+            throw ClusterError.MEMBER_NOT_LEARNER.exception();
+        }
+        throw ClusterError.LEARNER_NOT_READY.exception();
     }
 
     /**
      * etcd promotes a learner only when it is within 90% of the leader's progress. Only the leader knows
-     * the members' progress (the commit indexes they report); elsewhere the check is left to Ratis.
+     * the members' progress (the commit indexes they report): elsewhere, and when the leader has no
+     * report from the learner yet, the answer is "not ready".
      * A small absolute gap is always accepted, so a young cluster's short log does not block promotion.
      */
     private boolean learnerCaughtUp(long id) {
         if (!division.getInfo().isLeader()) {
-            return true;
+            return false;
         }
         long leaderCommit = division.getRaftLog().getLastCommittedIndex();
         for (var info : division.getCommitInfos()) {
@@ -1278,7 +1370,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
                 return learner * 10 >= leaderCommit * 9 || leaderCommit - learner <= 100;
             }
         }
-        return true;
+        return false;
     }
 
     @Override

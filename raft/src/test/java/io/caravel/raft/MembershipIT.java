@@ -9,8 +9,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.caravel.store.Bytes;
 import io.caravel.store.PutRequest;
 import io.caravel.store.RangeRequest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -115,6 +121,124 @@ class MembershipIT {
             await(c.kv(leader).moveLeader(c.kv(target).memberId()));
             waitUntil(() -> c.awaitLeader() == target, WAIT, "target leads");
             await(c.kv(leader).put(PutRequest.of("k", "v")));
+        }
+    }
+
+    /**
+     * Jepsen finding 2: a member removed, wiped and added back as a learner through a follower, then
+     * promoted through a follower. The promote is refused while the learner is not ready (not started,
+     * or not yet in sync by the leader's account) and accepted afterwards; the member is listed
+     * throughout and ends as a voter. A remove right after the promote succeeds promptly (the
+     * background add no longer retries once the member is in the configuration).
+     */
+    @Test
+    void learnerAddedBackThroughAFollowerIsPromotedAndNeverLost() {
+        try (MiniCluster c = MiniCluster.start(3, dir)) {
+            int leader = c.awaitLeader();
+            int victim = (leader + 1) % 3;
+            MiniCluster.Node node = c.node(victim);
+            long victimId = c.kv(victim).memberId();
+            String url = node.config.advertisePeerUrl();
+            await(c.kv(leader).memberRemove(victimId));
+            waitUntil(() -> stopped(node.kv), WAIT, "removed member stops");
+            c.stop(victim);
+            deleteTree(dir.resolve(node.name));
+            node.config = c.config(node.name, url, c.initialCluster, false);
+            for (int i = 0; i < 20; i++) {
+                await(c.kv(leader).put(PutRequest.of("k" + i, "v" + i)));
+            }
+
+            int follower = c.follower();
+            RatisReplicatedKv via = c.kv(follower);
+            Member added = await(via.memberAdd(List.of(url), true));
+            assertThat(added.id()).isEqualTo(victimId);
+            assertListed(via, victimId);
+            // Not started yet: not ready, and still listed afterwards.
+            assertThatThrownBy(() -> await(via.memberPromote(victimId)))
+                    .isInstanceOf(ClusterException.class).hasMessage(ClusterError.LEARNER_NOT_READY.message());
+            assertListed(via, victimId);
+
+            c.startNode(node);
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            List<Member> promoted = null;
+            while (promoted == null) {
+                try {
+                    promoted = await(via.memberPromote(victimId));
+                } catch (ClusterException e) {
+                    assertThat(e.error()).isEqualTo(ClusterError.LEARNER_NOT_READY);
+                    assertThat(System.nanoTime()).as("promote accepted in time").isLessThan(deadline);
+                }
+                assertListed(via, victimId);
+            }
+            assertThat(promoted).hasSize(3).allMatch(m -> !m.learner());
+            for (int i = 0; i < 3; i++) {
+                int k = i;
+                waitUntil(() -> await(c.kv(k).memberList()).stream()
+                        .filter(m -> !m.learner()).count() == 3, WAIT, "member " + k + " lists three voters");
+            }
+            waitUntil(() -> node.kv.raftRunning() && node.kv.currentRevision() == c.kv(leader).currentRevision(),
+                    WAIT, "promoted member runs and replicates");
+            await(c.kv(victim).put(PutRequest.of("after", "promote")));
+
+            // Bug B: a remove right after the add and promote goes through promptly.
+            long start = System.nanoTime();
+            List<Member> left = await(c.kv(c.follower()).memberRemove(victimId));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
+            assertThat(left).hasSize(2).noneMatch(m -> m.id() == victimId);
+            waitUntil(() -> stopped(node.kv), WAIT, "removed member stops");
+        }
+    }
+
+    /** A remove of a member that was added but never started cancels the add and really removes it. */
+    @Test
+    void removeOfAPendingMemberCancelsItsAdd() {
+        try (MiniCluster c = MiniCluster.start(3, dir)) {
+            c.awaitLeader();
+            RatisReplicatedKv via = c.kv(c.follower());
+            MiniCluster.Node joiner = c.newJoiner("m3");
+            Member added = await(via.memberAdd(List.of(joiner.config.advertisePeerUrl()), true));
+            assertListed(via, added.id());
+            List<Member> left = await(via.memberRemove(added.id()));
+            assertThat(left).hasSize(3).noneMatch(m -> m.id() == added.id());
+            for (int i = 0; i < 3; i++) {
+                assertThat(await(c.kv(i).memberList())).hasSize(3).noneMatch(m -> m.id() == added.id());
+            }
+            assertThatThrownBy(() -> await(via.memberRemove(added.id())))
+                    .isInstanceOf(ClusterException.class).hasMessage(ClusterError.MEMBER_NOT_FOUND.message());
+            // It can be added again, started and promoted.
+            await(via.memberAdd(List.of(joiner.config.advertisePeerUrl()), true));
+            c.startNode(joiner);
+            waitUntil(() -> {
+                await(via.memberPromote(added.id()));
+                return true;
+            }, WAIT, "promote accepted");
+            waitUntil(() -> await(c.kv(0).memberList()).stream().filter(m -> !m.learner()).count() == 4, WAIT, "four voters");
+        }
+    }
+
+    private static void assertListed(RatisReplicatedKv kv, long id) {
+        assertThat(await(kv.memberList())).extracting(Member::id).contains(id);
+    }
+
+    private static boolean stopped(RatisReplicatedKv kv) {
+        try {
+            kv.status();
+            return false;
+        } catch (ClusterException e) {
+            return e.error() == ClusterError.STOPPED;
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -1,8 +1,11 @@
 package io.caravel.server;
 
+import io.caravel.apiserver.ApiServer;
+import io.caravel.apiserver.ApiServerOptions;
 import io.caravel.server.config.ServerConfig;
 import io.caravel.server.config.ServerFlags;
 import io.caravel.server.config.UsageException;
+import io.caravel.server.embed.EmbeddedKvClient;
 import java.io.PrintStream;
 import java.util.Arrays;
 import org.slf4j.Logger;
@@ -10,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@code caravel} executable: {@code caravel server [flags]} runs a member until SIGTERM/SIGINT,
- * then shuts down cleanly (gRPC first, then the node). Exit codes: 0 after a clean stop, 2 for a bad
+ * then shuts down cleanly (the API server if {@code --apiserver-listen-url} started one, then gRPC, then the
+ * node); {@code caravel apiserver [flags]} runs the stand-alone API server ({@code ApiServerMain}). Exit codes: 0 after a clean stop, 2 for a bad
  * command line (with usage on stderr), 1 when the member cannot start.
  */
 public final class Main {
@@ -49,6 +53,16 @@ public final class Main {
                 }
                 return serve(config);
             }
+            case "apiserver" -> {
+                // the stand-alone API server over any etcd v3 store (--etcd-servers, --listen-url, --kubeconfig)
+                try {
+                    io.caravel.apiserver.ApiServerMain.main(Arrays.copyOfRange(args, 1, args.length));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return 1;
+                }
+                return 0;
+            }
             default -> {
                 err.println("caravel: unknown command '" + args[0] + "'");
                 err.print(topUsage());
@@ -63,6 +77,7 @@ public final class Main {
 
                 Commands:
                   server    run a member (etcd's flags: caravel server --help)
+                  apiserver run the Kubernetes-style API server over an etcd v3 store (caravel apiserver --help)
                   version   print the version
                 """;
     }
@@ -89,10 +104,14 @@ public final class Main {
             log.error("cannot start member {}: {}", config.name(), e.getMessage(), e);
             return 1;
         }
+        ApiServerRunner api = config.apiserverListenUrl() == null ? null : new ApiServerRunner(node, config.apiserverListenUrl(), log);
         java.util.concurrent.atomic.AtomicBoolean signalled = new java.util.concurrent.atomic.AtomicBoolean();
         Thread hook = new Thread(() -> {
             signalled.set(true);
             log.info("received shutdown signal, stopping member {}", config.name());
+            if (api != null) {
+                api.close(); // before the node: its watches and requests end while the store still answers
+            }
             node.close();
         }, "caravel-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -109,6 +128,49 @@ public final class Main {
         }
         log.error("member {} stopped serving", config.name());
         return 1;
+    }
+
+    /**
+     * The API server of {@code --apiserver-listen-url}: started on its own thread once the member knows a leader
+     * (so that its first reads and the system namespaces succeed), over an {@link EmbeddedKvClient}; when it cannot
+     * listen, the member stops (exit status 1). Closed before the node.
+     */
+    private static final class ApiServerRunner {
+        private final EmbeddedKvClient kv;
+        private ApiServer server;
+        private boolean closed;
+
+        ApiServerRunner(CaravelNode node, java.net.URI url, Logger log) {
+            this.kv = new EmbeddedKvClient(node);
+            Thread t = new Thread(() -> {
+                try {
+                    node.ready(java.time.Duration.ofDays(365)).join();
+                } catch (RuntimeException e) {
+                    return; // the node stopped first
+                }
+                synchronized (this) {
+                    if (closed) {
+                        return;
+                    }
+                    try {
+                        server = ApiServer.start(kv, ApiServerOptions.defaults().withListen(url.getHost(), url.getPort()));
+                    } catch (RuntimeException e) {
+                        log.error("cannot start the API server on {}: {}", url, e.getMessage(), e);
+                        node.close();
+                    }
+                }
+            }, "caravel-apiserver-start");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        synchronized void close() {
+            closed = true;
+            if (server != null) {
+                server.close();
+            }
+            kv.close();
+        }
     }
 
     /** The node a parsed command line describes. */

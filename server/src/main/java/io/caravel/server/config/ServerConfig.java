@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param listenMetricsUrls where {@code /metrics} and {@code /health} are served (HTTP); empty for none
  * @param heartbeatInterval accepted for etcd compatibility; Ratis derives its heartbeats from the election timeout
  * @param logSegmentBytes the Raft log segment size (the log is purged by whole segments)
+ * @param apiserverListenUrl where the Kubernetes-style API server listens (HTTP); null for none
  */
 public record ServerConfig(
         String name,
@@ -35,7 +36,8 @@ public record ServerConfig(
         int maxRequestBytes,
         int maxTxnOps,
         String logLevel,
-        long logSegmentBytes) {
+        long logSegmentBytes,
+        URI apiserverListenUrl) {
 
     public ServerConfig {
         Objects.requireNonNull(name, "name == null");

@@ -43,7 +43,8 @@ public final class ServerFlags {
             new Flag("max-request-bytes", String.valueOf(ServiceLimits.DEFAULT_MAX_REQUEST_BYTES), "Largest client request accepted, in bytes."),
             new Flag("max-txn-ops", String.valueOf(StoreOptions.DEFAULT_MAX_TXN_OPS), "Most operations in one txn branch."),
             new Flag("log-level", "info", "Log level: debug, info, warn, error."),
-            new Flag("experimental-log-segment-bytes", "33554432", "Caravel only: Raft log segment size; the log is purged by whole segments after a snapshot."));
+            new Flag("experimental-log-segment-bytes", "33554432", "Caravel only: Raft log segment size; the log is purged by whole segments after a snapshot."),
+            new Flag("apiserver-listen-url", "", "Caravel only: http URL (host:port) serving the Kubernetes-style API (kubectl --server) from this member's store; empty for none."));
 
     private ServerFlags() {
     }
@@ -165,11 +166,16 @@ public final class ServerFlags {
             throw new UsageException("--log-level must be debug, info, warn or error, got '" + level + "'");
         }
         long segment = longValue(g, "experimental-log-segment-bytes", 1024, 1L << 30);
+        List<URI> apiserver = urls("apiserver-listen-url", get(g, "apiserver-listen-url"), false);
+        if (apiserver.size() > 1) {
+            throw new UsageException("--apiserver-listen-url takes one URL, got " + apiserver.size());
+        }
         return new ServerConfig(name, Path.of(get(g, "data-dir")), listenClient,
                 advertiseClient.stream().map(URI::toString).toList(), listenPeer,
                 advertisePeer.stream().map(URI::toString).toList(), cluster, newCluster,
                 get(g, "initial-cluster-token"), quota, mode, retention, snapshotCount, metrics,
-                Duration.ofMillis(election), Duration.ofMillis(heartbeat), maxRequest, maxTxnOps, level, segment);
+                Duration.ofMillis(election), Duration.ofMillis(heartbeat), maxRequest, maxTxnOps, level, segment,
+                apiserver.isEmpty() ? null : apiserver.get(0));
     }
 
     private static boolean sameUrl(String a, String b) {

@@ -125,8 +125,17 @@ public final class Nemesis implements Runnable {
     } catch (IOException | RuntimeException e) {
       error("heal-all: restart", e);
     }
-    // reconcile with the cluster's own member list: a node the harness counts as a member but the
-    // cluster lost (e.g. a learner add undone by a later configuration change) is removed for good
+    restoreMembership(done, "heal-all");
+    recorder.nemesis("heal-all", "resumed, restarted and reconnected every node" + done);
+  }
+
+  /**
+   * Makes every node a voting member again, starting from the cluster's own member list: a node the
+   * harness counts as a member but the cluster does not list (e.g. a learner add that a later
+   * configuration change undid) is wiped and re-added, non-members are re-added, and leftover
+   * learners are promoted (for up to a minute).
+   */
+  private void restoreMembership(StringBuilder done, String when) {
     List<Member> listed = cluster.members();
     if (!listed.isEmpty()) {
       for (int i : cluster.nodeIds()) {
@@ -137,9 +146,9 @@ public final class Nemesis implements Runnable {
             done.append(" ").append(cluster.node(i).name()).append(" was missing from the member list;");
             recorder.nemesis("nemesis-error", cluster.node(i).name() + " is missing from the cluster's member list "
                 + listed.stream().map(Member::getName).toList() + "; wiping and re-adding it");
-            errors.add(cluster.node(i).name() + " missing from the member list at heal-all");
+            errors.add(cluster.node(i).name() + " missing from the member list at " + when);
           } catch (RuntimeException e) {
-            error("heal-all: forget " + cluster.node(i).name(), e);
+            error(when + ": forget " + cluster.node(i).name(), e);
           }
         }
       }
@@ -150,11 +159,10 @@ public final class Nemesis implements Runnable {
           cluster.addMember(i, false);
           done.append(" re-added ").append(cluster.node(i).name());
         } catch (IOException | RuntimeException e) {
-          error("heal-all: re-add " + cluster.node(i).name(), e);
+          error(when + ": re-add " + cluster.node(i).name(), e);
         }
       }
     }
-    // learners left over from an interrupted learner-promote
     long deadline = System.nanoTime() + 60_000_000_000L;
     while (System.nanoTime() < deadline) {
       List<Member> learners = cluster.members().stream().filter(Member::getIsLearner).toList();
@@ -174,7 +182,6 @@ public final class Nemesis implements Runnable {
       }
       sleep(1000);
     }
-    recorder.nemesis("heal-all", "resumed, restarted and reconnected every node" + done);
   }
 
   private int nodeOf(Member m) {
@@ -199,6 +206,12 @@ public final class Nemesis implements Runnable {
     } catch (Exception e) {
       result = "heal failed: " + e.getMessage();
       errors.add(a.name + ": " + result);
+      if (a.kind == FaultKind.MEMBER) {
+        // the harness's idea of the membership may be wrong now; start the next fault from the truth
+        StringBuilder done = new StringBuilder();
+        restoreMembership(done, "after " + a.name);
+        result += ";" + done;
+      }
     }
     recorder.nemesis("stop-" + a.kind.cliName(), a.name + ": " + result);
     windows.add(new FaultWindow(a.kind, a.name, a.description, a.start, recorder.now()));

@@ -14,9 +14,12 @@ import io.caravel.server.grpc.EtcdGrpcServer;
 import io.caravel.server.grpc.ServiceLimits;
 import io.caravel.server.metrics.MetricsHttpServer;
 import io.caravel.server.metrics.RequestMetrics;
-import io.caravel.server.watch.WatchHub;
+import io.caravel.store.EventBatch;
 import io.caravel.store.RequestValidator;
 import io.caravel.store.StoreOptions;
+import io.caravel.watch.EventSource;
+import io.caravel.watch.WatchHub;
+import io.caravel.watch.WatchHubOptions;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -108,7 +111,10 @@ public final class CaravelNode implements AutoCloseable {
             kv = config.replicatedKvFactory != null
                     ? config.replicatedKvFactory.apply(config.raftConfig())
                     : RatisReplicatedKv.start(config.raftConfig(), config.tuning());
-            hub = new WatchHub(kv, executor);
+            hub = WatchHub.start(eventSource(kv), WatchHubOptions.defaults()
+                    .withMaxResponseBytes(config.maxRequestBytes + ServiceLimits.GRPC_OVERHEAD_BYTES));
+            // Before the first commit is applied to a fresh store; reset() after a snapshot replaced it.
+            kv.addCommitListener(hub, hub::reset);
             RequestValidator validator = new RequestValidator(StoreOptions.defaults().withMaxTxnOps(config.maxTxnOps));
             embeddedKv = new EmbeddedKv(kv, validator);
             leases = new EmbeddedLeases(kv);
@@ -121,7 +127,7 @@ public final class CaravelNode implements AutoCloseable {
             }
             if (!config.listenMetricsUrls.isEmpty()) {
                 metricsHttp = new MetricsHttpServer(addresses(config.listenMetricsUrls), kv, requestMetrics,
-                        hub::size, config.quotaBytes());
+                        () -> hub.stats().watchers(), config.quotaBytes());
             }
             scheduler.scheduleWithFixedDelay(this::watchReplicatedKv, 500, 500, TimeUnit.MILLISECONDS);
             LOG.info("member {} started (data dir {}, cluster {})", config.name, config.dataDir, config.initialCluster());
@@ -130,6 +136,26 @@ public final class CaravelNode implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /** The history the watch hub catches watchers up from: the replicated store's, whichever store is current. */
+    private static EventSource eventSource(ReplicatedKv kv) {
+        return new EventSource() {
+            @Override
+            public EventBatch events(long fromRevision, long toRevision, int maxEvents, boolean withPrevKv) {
+                return kv.events(fromRevision, toRevision, maxEvents, withPrevKv);
+            }
+
+            @Override
+            public long currentRevision() {
+                return kv.currentRevision();
+            }
+
+            @Override
+            public long compactRevision() {
+                return kv.compactRevision();
+            }
+        };
     }
 
     private static List<InetSocketAddress> addresses(List<URI> urls) {

@@ -3,7 +3,7 @@ package io.caravel.server.grpc;
 import io.caravel.raft.ReplicatedKv;
 import io.caravel.server.metrics.MetricsInterceptor;
 import io.caravel.server.metrics.RequestMetrics;
-import io.caravel.server.watch.WatchHub;
+import io.caravel.watch.WatchHub;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;

@@ -1,41 +1,39 @@
 package io.caravel.server.grpc;
 
 import io.caravel.raft.ReplicatedKv;
+import io.caravel.raft.ResponseHeader;
 import io.caravel.server.grpc.pb.WatchCreateRequest;
 import io.caravel.server.grpc.pb.WatchGrpc;
 import io.caravel.server.grpc.pb.WatchRequest;
 import io.caravel.server.grpc.pb.WatchResponse;
-import io.caravel.server.watch.SerialExecutor;
-import io.caravel.server.watch.WatchHub;
-import io.caravel.server.watch.WatchListener;
-import io.caravel.server.watch.WatchSpec;
 import io.caravel.store.Event;
 import io.caravel.store.KeyRange;
-import io.caravel.store.KvError;
+import io.caravel.watch.ResponsePump;
+import io.caravel.watch.WatchHub;
+import io.caravel.watch.WatchStream;
+import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * etcd's {@code Watch} service ({@code v3rpc/watch.go}): one bidi stream carries many watchers. Ids are
- * chosen by the server (from 0 up) unless the client gives one; the created response carries the current
- * revision; a compacted start revision gives {@code canceled} with {@code compact_revision}; a progress
- * request is answered with {@code watch_id = -1}. Every response carries a header (etcdctl 3.4
- * dereferences it). Responses of one stream leave in the order they were decided, from one
- * {@link SerialExecutor}.
+ * etcd's {@code Watch} service ({@code v3rpc/watch.go}) over the node's {@link WatchHub}: one bidi stream is
+ * one {@link WatchStream}, drained into the call by a {@link ResponsePump} while the call is ready (gRPC
+ * flow control). Ids, refusals, ordering and progress are the hub's; this class only translates. Every
+ * response carries a header (etcdctl 3.4 dereferences it) whose revision is the hub's
+ * {@link io.caravel.watch.WatchResponse#revision()}.
  */
 public final class WatchService extends WatchGrpc.WatchImplBase {
-    /** etcd's {@code mvcc.ErrWatcherDuplicateID}. */
-    static final String DUPLICATE_ID = "mvcc: duplicate watch ID provided on the WatchStream";
+    private static final Logger LOG = LoggerFactory.getLogger(WatchService.class);
 
     private final ReplicatedKv kv;
     private final WatchHub hub;
     private final Executor executor;
 
+    /** @param executor sends the responses; must not run tasks inline (dispatch runs on the apply thread) */
     public WatchService(ReplicatedKv kv, WatchHub hub, Executor executor) {
         this.kv = Objects.requireNonNull(kv, "kv == null");
         this.hub = Objects.requireNonNull(hub, "hub == null");
@@ -44,54 +42,77 @@ public final class WatchService extends WatchGrpc.WatchImplBase {
 
     @Override
     public StreamObserver<WatchRequest> watch(StreamObserver<WatchResponse> responses) {
-        Stream s = new Stream((ServerCallStreamObserver<WatchResponse>) responses);
-        ((ServerCallStreamObserver<WatchResponse>) responses).setOnCancelHandler(s::close);
+        ServerCallStreamObserver<WatchResponse> call = (ServerCallStreamObserver<WatchResponse>) responses;
+        Stream s = new Stream(call);
+        try {
+            s.pump = ResponsePump.open(hub, executor, call::isReady, r -> call.onNext(toProto(r, kv.header())),
+                    s::closed);
+        } catch (IllegalStateException e) {
+            // the hub is closed: the node is stopping
+            call.onError(Status.UNAVAILABLE.withDescription(GrpcErrors.STOPPED).asRuntimeException());
+            return new StreamObserver<>() {
+                @Override
+                public void onNext(WatchRequest value) {
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                }
+
+                @Override
+                public void onCompleted() {
+                }
+            };
+        }
+        call.setOnReadyHandler(s.pump::signal);
+        call.setOnCancelHandler(s::cancelled);
         return s;
     }
 
-    private final class Stream implements StreamObserver<WatchRequest> {
-        private final ServerCallStreamObserver<WatchResponse> out;
-        private final SerialExecutor delivery = new SerialExecutor(executor);
-        private final Map<Long, WatchHub.Watcher> watchers = new HashMap<>();
-        private long nextId;
-        private boolean closed;
+    static WatchResponse toProto(io.caravel.watch.WatchResponse r, ResponseHeader h) {
+        WatchResponse.Builder b = WatchResponse.newBuilder()
+                .setHeader(WireFormat.header(h, r.revision()))
+                .setWatchId(r.watchId())
+                .setCreated(r.created())
+                .setCanceled(r.canceled())
+                .setCompactRevision(r.compactRevision())
+                .setCancelReason(r.cancelReason())
+                .setFragment(r.fragment());
+        for (Event e : r.events()) {
+            b.addEvents(WireFormat.event(e));
+        }
+        return b.build();
+    }
 
-        Stream(ServerCallStreamObserver<WatchResponse> out) {
-            this.out = out;
+    private static final class Stream implements StreamObserver<WatchRequest> {
+        private final ServerCallStreamObserver<WatchResponse> call;
+        volatile ResponsePump pump;
+        /** The client half-closed (complete the call once the stream is closed). */
+        private volatile boolean completed;
+        /** The client went away (onError, or the call was cancelled): nothing more to send. */
+        private volatile boolean gone;
+
+        Stream(ServerCallStreamObserver<WatchResponse> call) {
+            this.call = call;
         }
 
         @Override
         public void onNext(WatchRequest request) {
-            switch (request.getRequestUnionCase()) {
-                case CREATE_REQUEST -> create(request.getCreateRequest());
-                case CANCEL_REQUEST -> cancel(request.getCancelRequest().getWatchId());
-                case PROGRESS_REQUEST -> progress();
-                case REQUESTUNION_NOT_SET -> { }
+            WatchStream stream = pump.stream();
+            try {
+                switch (request.getRequestUnionCase()) {
+                    case CREATE_REQUEST -> stream.watch(create(request.getCreateRequest()));
+                    case CANCEL_REQUEST -> stream.cancel(request.getCancelRequest().getWatchId());
+                    case PROGRESS_REQUEST -> stream.requestProgress();
+                    case REQUESTUNION_NOT_SET -> { }
+                }
+            } catch (IllegalStateException e) {
+                // the stream is closed (the hub closed, or the call went away): onClosed ends the call
+                LOG.debug("watch request on a closed stream", e);
             }
         }
 
-        private synchronized void create(WatchCreateRequest c) {
-            if (closed) {
-                return;
-            }
-            if (c.getStartRevision() < 0) {
-                // etcd refuses a negative start revision as compacted, without a watch id.
-                refuse(KvError.COMPACTED.message());
-                return;
-            }
-            long id;
-            if (c.getWatchId() != 0) {
-                id = c.getWatchId();
-                if (watchers.containsKey(id) || id < 0) {
-                    refuse(DUPLICATE_ID);
-                    return;
-                }
-            } else {
-                while (watchers.containsKey(nextId)) {
-                    nextId++;
-                }
-                id = nextId++;
-            }
+        private static io.caravel.watch.WatchRequest create(WatchCreateRequest c) {
             boolean noPut = false;
             boolean noDelete = false;
             for (WatchCreateRequest.FilterType f : c.getFiltersList()) {
@@ -101,104 +122,44 @@ public final class WatchService extends WatchGrpc.WatchImplBase {
                     noDelete = true;
                 }
             }
-            WatchSpec spec = new WatchSpec(new KeyRange(WireFormat.bytes(c.getKey()), WireFormat.bytes(c.getRangeEnd())),
-                    c.getStartRevision(), c.getPrevKv(), noPut, noDelete);
-            long watchId = id;
-            WatchHub.Watcher w = hub.watch(spec, delivery, new WatchListener() {
-                @Override
-                public void onCreated(long revision) {
-                    send(WatchResponse.newBuilder().setHeader(WireFormat.header(kv.header(), revision))
-                            .setWatchId(watchId).setCreated(true).build());
-                }
-
-                @Override
-                public void onEvents(long revision, List<Event> events) {
-                    WatchResponse.Builder b = WatchResponse.newBuilder()
-                            .setHeader(WireFormat.header(kv.header(), revision)).setWatchId(watchId);
-                    for (Event e : events) {
-                        b.addEvents(WireFormat.event(e));
-                    }
-                    send(b.build());
-                }
-
-                @Override
-                public void onCanceled(long compactRevision, String reason) {
-                    removeWatcher(watchId);
-                    send(WatchResponse.newBuilder().setHeader(WireFormat.header(kv.header()))
-                            .setWatchId(watchId).setCanceled(true)
-                            .setCompactRevision(compactRevision).setCancelReason(reason).build());
-                }
-            });
-            watchers.put(id, w);
-        }
-
-        private synchronized void removeWatcher(long id) {
-            watchers.remove(id);
-        }
-
-        private void refuse(String reason) {
-            WatchResponse r = WatchResponse.newBuilder().setHeader(WireFormat.header(kv.header()))
-                    .setWatchId(-1).setCreated(true).setCanceled(true).setCancelReason(reason).build();
-            delivery.execute(() -> send(r));
-        }
-
-        private synchronized void cancel(long id) {
-            WatchHub.Watcher w = watchers.remove(id);
-            if (w == null) {
-                return;
-            }
-            w.cancel();
-            WatchResponse r = WatchResponse.newBuilder().setHeader(WireFormat.header(kv.header()))
-                    .setWatchId(id).setCanceled(true).build();
-            delivery.execute(() -> send(r));
-        }
-
-        private synchronized void progress() {
-            hub.requestProgress(List.copyOf(watchers.values()), delivery, rev -> send(WatchResponse.newBuilder()
-                    .setHeader(WireFormat.header(kv.header(), rev)).setWatchId(-1).build()));
-        }
-
-        /** Runs on the stream's serial executor only. */
-        private void send(WatchResponse r) {
-            synchronized (this) {
-                if (closed) {
-                    return;
-                }
-            }
-            try {
-                out.onNext(r);
-            } catch (RuntimeException e) {
-                // the call was cancelled under us
-                close();
-            }
+            return new io.caravel.watch.WatchRequest(
+                    new KeyRange(WireFormat.bytes(c.getKey()), WireFormat.bytes(c.getRangeEnd())),
+                    c.getStartRevision(), c.getWatchId(), c.getPrevKv(), noPut, noDelete, c.getProgressNotify(),
+                    c.getFragment());
         }
 
         @Override
         public void onError(Throwable t) {
-            close();
+            gone = true;
+            pump.stream().close();
         }
 
         @Override
         public void onCompleted() {
-            close();
-            delivery.execute(() -> {
-                try {
-                    out.onCompleted();
-                } catch (RuntimeException ignored) {
-                    // already cancelled
-                }
-            });
+            completed = true;
+            pump.stream().close();
         }
 
-        synchronized void close() {
-            if (closed) {
+        void cancelled() {
+            gone = true;
+            pump.stream().close();
+        }
+
+        /** On the pump's drain, once: the stream is closed and nothing more will come. */
+        void closed() {
+            if (gone) {
                 return;
             }
-            closed = true;
-            for (WatchHub.Watcher w : watchers.values()) {
-                w.cancel();
+            try {
+                if (completed) {
+                    call.onCompleted();
+                } else {
+                    // the hub closed (the node is stopping), or sending failed
+                    call.onError(Status.UNAVAILABLE.withDescription(GrpcErrors.STOPPED).asRuntimeException());
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("ending a watch call failed (already cancelled?)", e);
             }
-            watchers.clear();
         }
     }
 }

@@ -1,9 +1,9 @@
 /**
- * The node's basic watch engine: watchers over key ranges fed by {@link io.caravel.raft.ReplicatedKv}'s
- * history (catch-up) and commit listener (live), with etcd's semantics (inclusive start revision,
- * prev_kv, NOPUT/NODELETE filters, compaction cancels, progress). The gRPC Watch service and the
- * embedding API both use it. Deliberately simple; the {@code watch/} module will replace the internals.
+ * The embedding API's watch types ({@link io.caravel.server.watch.WatchSpec},
+ * {@link io.caravel.server.watch.WatchListener}, {@link io.caravel.server.watch.WatchHub.Watcher}), as
+ * {@code docs/embedding.md} documents them. The engine behind them, and behind the gRPC Watch service, is
+ * {@link io.caravel.watch.WatchHub} (module {@code watch/}).
  *
- * <p>May use: raft's public API and the store's value types; no gRPC.
+ * <p>May use: the watch module, raft's public API and the store's value types; no gRPC.
  */
 package io.caravel.server.watch;

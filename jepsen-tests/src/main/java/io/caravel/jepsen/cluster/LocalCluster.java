@@ -328,15 +328,6 @@ public final class LocalCluster implements Closeable {
    * @return the leader's node number, or empty if no member reports one
    */
   public OptionalInt leader() {
-    for (Node n : nodes.values()) {
-      if (n.member && n.memberId == 0) {
-        try {
-          memberIdOf(n.index);
-        } catch (RuntimeException e) {
-          // not in the member list yet
-        }
-      }
-    }
     Map<Long, Integer> votes = new HashMap<>();
     for (Node n : nodes.values()) {
       if (!n.member || !n.isRunning() || n.paused) {
@@ -351,9 +342,25 @@ public final class LocalCluster implements Closeable {
         // unreachable members do not vote
       }
     }
-    return votes.entrySet().stream().max(Map.Entry.comparingByValue())
-        .map(e -> byMemberId(e.getKey())).filter(Optional::isPresent).map(Optional::get)
-        .map(OptionalInt::of).orElse(OptionalInt.empty());
+    Optional<Long> id = votes.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey);
+    if (id.isEmpty()) {
+      return OptionalInt.empty();
+    }
+    Optional<Integer> node = byMemberId(id.get());
+    if (node.isEmpty()) {
+      // a member whose id the harness has not learnt yet (etcd gives re-added members new ids)
+      for (Node n : nodes.values()) {
+        if (n.member && n.memberId == 0 && n.isRunning() && !n.paused) {
+          try {
+            n.memberId = admin(n.index).status(Duration.ofSeconds(1)).getHeader().getMemberId();
+          } catch (RuntimeException e) {
+            // not up yet
+          }
+        }
+      }
+      node = byMemberId(id.get());
+    }
+    return node.map(OptionalInt::of).orElse(OptionalInt.empty());
   }
 
   /** The node whose member id is {@code id}, if known. */
@@ -361,8 +368,20 @@ public final class LocalCluster implements Closeable {
     return nodes.values().stream().filter(n -> n.memberId == id).map(n -> n.index).findFirst();
   }
 
-  /** The members as some running member reports them; empty if none answers. */
+  /**
+   * The members as the leader reports them (else as some running member does); empty if none
+   * answers. The leader first: a node that never really joined may answer from its own idea of the
+   * cluster.
+   */
   public List<Member> members() {
+    OptionalInt leader = leader();
+    if (leader.isPresent()) {
+      try {
+        return admin(leader.getAsInt()).members(ADMIN_TIMEOUT);
+      } catch (RuntimeException e) {
+        // ask the others
+      }
+    }
     for (Node n : nodes.values()) {
       if (!n.member || !n.isRunning() || n.paused) {
         continue;

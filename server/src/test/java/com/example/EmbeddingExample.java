@@ -32,7 +32,7 @@ public final class EmbeddingExample {
                 .peerUrl("http://127.0.0.1:" + peerPort)
                 .build()
                 .start()) {
-            node.ready().get(30, TimeUnit.SECONDS); // a leader is elected
+            node.ready().get(30, TimeUnit.SECONDS); // a leader is elected and this member published
 
             // Watch every key under config/ from now on; events arrive in revision order.
             CountDownLatch threeEvents = new CountDownLatch(3);

@@ -186,6 +186,8 @@ public final class RatisReplicatedKv implements ReplicatedKv {
     private KvStateMachine sm;
     private RaftClient client;
     private volatile boolean published;
+    /** A publish proposal is in flight (only the scheduler thread starts one). */
+    private volatile boolean publishing;
 
     private RatisReplicatedKv(RaftNodeConfig config, RaftTuning tuning) {
         this.config = config;
@@ -306,6 +308,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         long cpi = Math.max(100, tuning.leaseCheckpointInterval().toMillis());
         scheduler.scheduleWithFixedDelay(safely(this::leaseCheckpointTick), cpi, cpi, TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(safely(this::housekeepingTick), 1000, 1000, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(safely(this::publishTick), 0, 100, TimeUnit.MILLISECONDS);
         long aci = autoCompactor.checkIntervalMillis();
         if (aci > 0) {
             scheduler.scheduleWithFixedDelay(safely(this::autoCompactionTick), aci, aci, TimeUnit.MILLISECONDS);
@@ -1480,6 +1483,11 @@ public final class RatisReplicatedKv implements ReplicatedKv {
     }
 
     @Override
+    public boolean published() {
+        return published;
+    }
+
+    @Override
     public List<Alarm> alarms() {
         return sm == null || sm.meta() == null ? List.of() : sm.meta().alarms();
     }
@@ -1491,24 +1499,39 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         return propose(c).thenApply(r -> alarms());
     }
 
-    /** Publishes this member's attributes until it succeeds; raises NOSPACE when over quota. */
+    /**
+     * Publishes this member's name and client URLs through Raft until they are applied (etcd's publish);
+     * polled every 100 ms, a no-op once published.
+     */
+    private void publishTick() {
+        if (published || publishing) {
+            return;
+        }
+        Optional<ClusterMeta.Attributes> mine = sm.meta().member(memberId);
+        if (mine.isPresent() && mine.get().name().equals(config.name())
+                && mine.get().clientUrls().equals(config.clientUrls())) {
+            published = true;
+        } else if (division.getInfo().getLeaderId() != null) {
+            publishing = true;
+            Command c = Command.newBuilder().setPublish(PublishCmd.newBuilder().setMemberId(memberId)
+                    .setName(config.name()).addAllClientUrls(config.clientUrls())).build();
+            propose(c).whenComplete((r, e) -> {
+                published = e == null;
+                publishing = false;
+                if (e == null) {
+                    log.info("member {} published its name and client URLs {}", config.name(), config.clientUrls());
+                }
+            });
+        }
+    }
+
+    /** Stops a member Ratis shut down; raises NOSPACE when over quota. */
     private void housekeepingTick() {
         if (!division.getInfo().isAlive()) {
             // Ratis shut the division down: this member was removed from the group (or failed).
             log.warn("member {} is no longer part of the group; stopping", MemberIds.peerId(memberId));
             io.execute(this::close);
             return;
-        }
-        if (!published) {
-            Optional<ClusterMeta.Attributes> mine = sm.meta().member(memberId);
-            if (mine.isPresent() && mine.get().name().equals(config.name())
-                    && mine.get().clientUrls().equals(config.clientUrls())) {
-                published = true;
-            } else if (division.getInfo().getLeaderId() != null) {
-                Command c = Command.newBuilder().setPublish(PublishCmd.newBuilder().setMemberId(memberId)
-                        .setName(config.name()).addAllClientUrls(config.clientUrls())).build();
-                propose(c).whenComplete((r, e) -> published = e == null);
-            }
         }
         if (config.quotaBackendBytes() > 0 && sm.withStore(MvccStore::sizeBytes) > config.quotaBackendBytes()
                 && alarms().stream().noneMatch(a -> a.memberId() == memberId && a.type() == Alarm.Type.NOSPACE)

@@ -50,6 +50,13 @@ public interface ReplicatedKv extends AutoCloseable {
 
     NodeStatus status();
 
+    /**
+     * True once this member's name and client URLs are in the applied cluster membership (etcd's
+     * "published" member). A member is ready to serve only then: until it is, {@link #memberList()}
+     * shows it unnamed, as etcdctl shows an unstarted member.
+     */
+    boolean published();
+
     // ---- KV ----------------------------------------------------------------------------------
 
     CompletableFuture<RangeResult> range(RangeRequest request, Consistency consistency);

@@ -188,16 +188,21 @@ public final class CaravelNode implements AutoCloseable {
         return terminated;
     }
 
-    /** Completes once this member knows a leader (polled every 50 ms); fails after {@code timeout}. */
+    /**
+     * Completes once this member knows a leader and has published its name and client URLs through Raft
+     * (etcd's readiness: only then does the member list show it by name); polled every 50 ms, fails after
+     * {@code timeout}.
+     */
     public CompletableFuture<Void> ready(Duration timeout) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         long deadline = System.nanoTime() + timeout.toNanos();
         ScheduledFuture<?> poll = scheduler.scheduleWithFixedDelay(() -> {
             try {
-                if (kv.status().leaderId() != 0) {
+                if (kv.status().leaderId() != 0 && kv.published()) {
                     done.complete(null);
                 } else if (System.nanoTime() > deadline) {
-                    done.completeExceptionally(new TimeoutException("no leader after " + timeout));
+                    done.completeExceptionally(new TimeoutException(kv.status().leaderId() == 0
+                            ? "no leader after " + timeout : "not published after " + timeout));
                 }
             } catch (RuntimeException e) {
                 done.completeExceptionally(e);

@@ -75,6 +75,11 @@ public final class LocalReplicatedKv implements ReplicatedKv {
     }
 
     @Override
+    public boolean published() {
+        return true;
+    }
+
+    @Override
     public NodeStatus status() {
         return new NodeStatus(header(), "3.5.0-caravel-test", MEMBER_ID, index.get(), 2, index.get(),
                 store.sizeBytes(), store.sizeBytes(), false, List.of());

@@ -699,6 +699,41 @@ public final class RocksMvccStore implements MvccStore {
         }
     }
 
+    /**
+     * Offline restore only: makes the store forget which log entries it has applied, so that it applies a
+     * NEW log (one that starts over at low indexes) from its first entry. Sets the applied position to
+     * {@link LogPosition#NONE} with a synced write; every key, its history and mod revisions, the current
+     * and compact revisions and the leases are kept. Returns the position it had.
+     *
+     * <p>Contract: call it only on a store opened from a backup for seeding a new cluster, before any
+     * log feeds it. On a store that a replicated member applies to, it would make the member apply its
+     * own log a second time on top of the data (the applied-position guard of {@link #applyAll} is what
+     * makes replays harmless); nothing else may write to the store concurrently.
+     *
+     * @throws StorageException when RocksDB fails
+     */
+    public LogPosition resetAppliedPosition() {
+        enter();
+        try (WriteBatch b = new WriteBatch(); WriteOptions syncWrite = new WriteOptions().setSync(true)) {
+            State before = state;
+            b.put(cf.meta(), Layout.META_APPLIED, Layout.position(LogPosition.NONE));
+            publish.writeLock().lock();
+            try {
+                db.write(syncWrite, b);
+                state = new State(LogPosition.NONE, before.revision(), before.compactRevision());
+            } finally {
+                publish.writeLock().unlock();
+            }
+            log.info("store {}: applied position reset from {} to {} (revision {}, compact revision {} kept)",
+                    directory, before.applied(), LogPosition.NONE, before.revision(), before.compactRevision());
+            return before.applied();
+        } catch (RocksDBException e) {
+            throw new StorageException("cannot reset the applied position in " + directory, e);
+        } finally {
+            exit();
+        }
+    }
+
     /** Flushes memtables to SST files (used before measuring open time and by tests). */
     void flush() {
         enter();

@@ -386,6 +386,8 @@ public final class RatisReplicatedKv implements ReplicatedKv {
             groupUuid = UUID.fromString(props.getProperty("group.id"));
             return;
         }
+        // A data directory restored from a snapshot must start as the member and cluster it was restored for.
+        SnapshotRestore.checkFirstStart(dataDir, config);
         memberId = MemberIds.memberId(MemberIds.urls(config.advertisePeerUrl()), config.clusterToken());
         groupUuid = config.newCluster() ? MemberIds.groupId(config.clusterToken(), config.initialCluster()) : discoverGroup();
         props.setProperty("member.id", MemberIds.peerId(memberId));

@@ -111,6 +111,11 @@ public final class KvStateMachine extends BaseStateMachine {
         void fetch(RoleInfoProto roleInfo, Path target) throws IOException;
     }
 
+    /** The store's directory under the data directory (outside Ratis's {@code raft/}). */
+    public static final String STORE_DIR = "store";
+    /** The directory of the {@link ClusterMeta} file under the data directory. */
+    public static final String META_DIR = "meta";
+
     private static final String INSTALL_READY = "install-ready";
     private static final String INSTALL_DOWNLOAD = "install-download";
     private static final String STORE_OLD = "store.old";
@@ -138,8 +143,8 @@ public final class KvStateMachine extends BaseStateMachine {
 
     public KvStateMachine(Path dataDirectory, StoreOptions storeOptions, Hooks hooks, CheckpointFetcher fetcher) {
         this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory == null");
-        this.storeDirectory = dataDirectory.resolve("store");
-        this.metaDirectory = dataDirectory.resolve("meta");
+        this.storeDirectory = dataDirectory.resolve(STORE_DIR);
+        this.metaDirectory = dataDirectory.resolve(META_DIR);
         this.storeOptions = Objects.requireNonNull(storeOptions, "storeOptions == null");
         this.hooks = Objects.requireNonNull(hooks, "hooks == null");
         this.fetcher = Objects.requireNonNull(fetcher, "fetcher == null");

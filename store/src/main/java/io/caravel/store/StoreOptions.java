@@ -8,8 +8,16 @@ package io.caravel.store;
  * @param compactionBatchSize the most history entries one {@link MvccStore#compactStep} call removes
  *                            (etcd's compaction batch limit, default 1,000)
  * @param blockCacheBytes RocksDB's block cache size (default 64 MiB); ignored by the in-memory model
+ * @param writeAheadLog true (the default): every applied batch is also written to RocksDB's write-ahead
+ *                      log, so a crash loses nothing {@link MvccStore#applyAll} returned. false: the
+ *                      caller's own log (Raft's) is the write-ahead log, as etcd's WAL is for its bbolt
+ *                      backend: applied batches stay in memory until RocksDB flushes them (all column
+ *                      families atomically, the applied position with the data), a crash loses the
+ *                      unflushed ones, and {@link MvccStore#appliedPosition()} after reopening says where
+ *                      the caller must replay its log from. The RocksDB store's {@code sync()} flushes; only then may
+ *                      the caller discard its log up to the applied position. Ignored by the in-memory model.
  */
-public record StoreOptions(int maxTxnOps, int compactionBatchSize, long blockCacheBytes) {
+public record StoreOptions(int maxTxnOps, int compactionBatchSize, long blockCacheBytes, boolean writeAheadLog) {
     public static final int DEFAULT_MAX_TXN_OPS = 128;
     public static final int DEFAULT_COMPACTION_BATCH_SIZE = 1_000;
     public static final long DEFAULT_BLOCK_CACHE_BYTES = 64L << 20;
@@ -27,18 +35,22 @@ public record StoreOptions(int maxTxnOps, int compactionBatchSize, long blockCac
     }
 
     public static StoreOptions defaults() {
-        return new StoreOptions(DEFAULT_MAX_TXN_OPS, DEFAULT_COMPACTION_BATCH_SIZE, DEFAULT_BLOCK_CACHE_BYTES);
+        return new StoreOptions(DEFAULT_MAX_TXN_OPS, DEFAULT_COMPACTION_BATCH_SIZE, DEFAULT_BLOCK_CACHE_BYTES, true);
     }
 
     public StoreOptions withMaxTxnOps(int v) {
-        return new StoreOptions(v, compactionBatchSize, blockCacheBytes);
+        return new StoreOptions(v, compactionBatchSize, blockCacheBytes, writeAheadLog);
     }
 
     public StoreOptions withCompactionBatchSize(int v) {
-        return new StoreOptions(maxTxnOps, v, blockCacheBytes);
+        return new StoreOptions(maxTxnOps, v, blockCacheBytes, writeAheadLog);
     }
 
     public StoreOptions withBlockCacheBytes(long v) {
-        return new StoreOptions(maxTxnOps, compactionBatchSize, v);
+        return new StoreOptions(maxTxnOps, compactionBatchSize, v, writeAheadLog);
+    }
+
+    public StoreOptions withWriteAheadLog(boolean v) {
+        return new StoreOptions(maxTxnOps, compactionBatchSize, blockCacheBytes, v);
     }
 }

@@ -126,7 +126,9 @@ final class BenchData {
 
         static Writer create(String name) {
             Path dir = tempDir(name);
-            return new Writer(dir, RocksMvccStore.open(dir.resolve("db"), StoreOptions.defaults()));
+            // -Dcaravel.bench.wal=false: the store as a Raft member opens it (the Raft log is the WAL)
+            boolean wal = Boolean.parseBoolean(System.getProperty("caravel.bench.wal", "true"));
+            return new Writer(dir, RocksMvccStore.open(dir.resolve("db"), StoreOptions.defaults().withWriteAheadLog(wal)));
         }
 
         List<ApplyResult> apply(List<Mutation> mutations) {

@@ -147,7 +147,9 @@ final class BatchApplier {
                 : new KeyValue(p.key(), prev.createRevision(), rev, prev.version() + 1, value, lease);
         long sub = changes++;
         try {
-            batch.put(cf.latest(), p.key().unsafeArray(), Layout.latestValue(kv));
+            byte[] latest = Layout.latestValue(kv);
+            batch.put(cf.latest(), p.key().unsafeArray(), latest);
+            reader.cacheLatest(p.key(), latest);
             batch.put(cf.history(), Layout.revKey(rev, sub), Layout.historyValue(kv, false));
             batch.put(cf.keyIndex(), Layout.indexKey(p.key(), rev), Layout.indexValue(sub, false));
             if (prev != null && prev.lease() != 0 && prev.lease() != lease) {
@@ -179,6 +181,7 @@ final class BatchApplier {
         KeyValue tombstone = KeyValue.tombstone(prev.key(), rev);
         try {
             batch.delete(cf.latest(), prev.key().unsafeArray());
+            reader.cacheLatest(prev.key(), null);
             batch.put(cf.history(), Layout.revKey(rev, sub), Layout.historyValue(tombstone, true));
             batch.put(cf.keyIndex(), Layout.indexKey(prev.key(), rev), Layout.indexValue(sub, true));
             if (prev.lease() != 0) {

@@ -13,6 +13,7 @@ import io.caravel.store.LogPosition;
 import io.caravel.store.Mutation;
 import io.caravel.store.MutationResult;
 import io.caravel.store.MvccStore;
+import io.caravel.store.PutRequest;
 import io.caravel.store.RangeRequest;
 import io.caravel.store.RangeResult;
 import io.caravel.store.RequestValidator;
@@ -109,7 +110,7 @@ public final class RocksMvccStore implements MvccStore {
         this.blockCache = blockCache;
         this.handleList = handles;
         this.cf = new Handles(handles.get(0), handles.get(1), handles.get(2), handles.get(3), handles.get(4), handles.get(5));
-        this.writeOptions = new WriteOptions().setSync(false);
+        this.writeOptions = new WriteOptions().setSync(false).setDisableWAL(!options.writeAheadLog());
         this.plainRead = new ReadOptions();
     }
 
@@ -474,6 +475,7 @@ public final class RocksMvccStore implements MvccStore {
             State after;
             try (WriteBatchWithIndex batch = new WriteBatchWithIndex(true)) {
                 StoreReader reader = new StoreReader(Source.of(db, plainRead, batch), cf, before.revision());
+                reader.prefetchLatest(putKeys(mutations));
                 BatchApplier applier = new BatchApplier(batch, cf, reader, validator, before.revision(), before.compactRevision());
                 for (Mutation m : mutations) {
                     results.add(applier.apply(position, m));
@@ -503,6 +505,20 @@ public final class RocksMvccStore implements MvccStore {
         } finally {
             exit();
         }
+    }
+
+    /** The distinct keys of the top-level puts of one entry, read ahead with one MultiGet. */
+    private static List<Bytes> putKeys(List<Mutation> mutations) {
+        List<Bytes> keys = new ArrayList<>();
+        if (mutations.size() > 1) {
+            java.util.Set<Bytes> seen = new java.util.HashSet<>();
+            for (Mutation m : mutations) {
+                if (m instanceof PutRequest p && seen.add(p.key())) {
+                    keys.add(p.key());
+                }
+            }
+        }
+        return keys;
     }
 
     @Override

@@ -41,6 +41,7 @@ import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
+import org.rocksdb.DataBlockIndexType;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.LRUCache;
 import org.rocksdb.ReadOptions;
@@ -144,7 +145,11 @@ public final class RocksMvccStore implements MvccStore {
         for (String name : names) {
             BlockBasedTableConfig table = new BlockBasedTableConfig().setBlockCache(cache);
             if (name.equals(Layout.CF_LATEST) || name.equals(Layout.CF_LEASE)) {
-                table.setFilterPolicy(new BloomFilter(10, false));
+                // Point lookups: a Bloom filter per table, and a hash index inside each data block so that
+                // a get finds its key without a binary search over the block's restart points.
+                table.setFilterPolicy(new BloomFilter(10, false))
+                        .setDataBlockIndexType(DataBlockIndexType.kDataBlockBinaryAndHash)
+                        .setDataBlockHashTableUtilRatio(0.75);
             }
             ColumnFamilyOptions o = new ColumnFamilyOptions()
                     .setTableFormatConfig(table)

@@ -1,11 +1,14 @@
 package io.caravel.server;
 
 import io.caravel.apiserver.ApiServer;
+import io.caravel.raft.SnapshotRestore;
 import io.caravel.apiserver.ApiServerOptions;
+import io.caravel.server.config.RestoreFlags;
 import io.caravel.server.config.ServerConfig;
 import io.caravel.server.config.ServerFlags;
 import io.caravel.server.config.UsageException;
 import io.caravel.server.embed.EmbeddedKvClient;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Arrays;
 import org.slf4j.Logger;
@@ -14,7 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code caravel} executable: {@code caravel server [flags]} runs a member until SIGTERM/SIGINT,
  * then shuts down cleanly (the API server if {@code --apiserver-listen-url} started one, then gRPC, then the
- * node); {@code caravel apiserver [flags]} runs the stand-alone API server ({@code ApiServerMain}). Exit codes: 0 after a clean stop, 2 for a bad
+ * node); {@code caravel apiserver [flags]} runs the stand-alone API server ({@code ApiServerMain});
+ * {@code caravel snapshot restore <file> [flags]} restores a member's data directory from a backup
+ * ({@link SnapshotRestore}). Exit codes: 0 after a clean stop, 2 for a bad
  * command line (with usage on stderr), 1 when the member cannot start.
  */
 public final class Main {
@@ -53,6 +58,9 @@ public final class Main {
                 }
                 return serve(config);
             }
+            case "snapshot" -> {
+                return snapshot(Arrays.copyOfRange(args, 1, args.length), out, err);
+            }
             case "apiserver" -> {
                 // the stand-alone API server over any etcd v3 store (--etcd-servers, --listen-url, --kubeconfig)
                 try {
@@ -78,8 +86,54 @@ public final class Main {
                 Commands:
                   server    run a member (etcd's flags: caravel server --help)
                   apiserver run the Kubernetes-style API server over an etcd v3 store (caravel apiserver --help)
+                  snapshot  restore a new cluster's member from an 'etcdctl snapshot save' file (caravel snapshot restore --help)
                   version   print the version
                 """;
+    }
+
+    /**
+     * {@code caravel snapshot restore <file> [flags]} (etcd's {@code etcdutl snapshot restore}): progress on
+     * {@code out}; 0 when restored, 1 when the file or the data directory is refused, 2 for a bad command line.
+     */
+    private static int snapshot(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || !args[0].equals("restore")) {
+            if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+                out.print(RestoreFlags.usage());
+                return 0;
+            }
+            err.println("caravel snapshot: " + (args.length == 0 ? "missing subcommand" : "unknown subcommand '" + args[0] + "'")
+                    + " (only 'restore'; take a snapshot with 'etcdctl snapshot save')");
+            err.println();
+            err.print(RestoreFlags.usage());
+            return 2;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        if (rest.length == 1 && (rest[0].equals("--help") || rest[0].equals("-h"))) {
+            out.print(RestoreFlags.usage());
+            return 0;
+        }
+        SnapshotRestore.Options options;
+        try {
+            options = RestoreFlags.parse(rest);
+        } catch (UsageException e) {
+            err.println("caravel snapshot restore: " + e.getMessage());
+            err.println();
+            err.print(RestoreFlags.usage());
+            return 2;
+        }
+        Logging.configure("warn");
+        try {
+            SnapshotRestore.restore(options, out::println);
+        } catch (IOException | RuntimeException e) {
+            err.println("caravel snapshot restore: " + e.getMessage());
+            return 1;
+        }
+        out.println("start it with: caravel server --name " + options.name() + " --data-dir " + options.dataDirectory()
+                + " --initial-advertise-peer-urls " + options.advertisePeerUrl() + " --initial-cluster "
+                + String.join(",", options.initialCluster().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+                        .map(e -> e.getKey() + "=" + e.getValue()).toList())
+                + " --initial-cluster-token " + options.clusterToken() + " --initial-cluster-state new [other flags]");
+        return 0;
     }
 
     static String version() {

@@ -114,24 +114,7 @@ public final class ServerFlags {
         List<URI> advertisePeer = urls("initial-advertise-peer-urls", get(g, "initial-advertise-peer-urls"), true);
         List<URI> metrics = urls("listen-metrics-urls", get(g, "listen-metrics-urls"), false);
 
-        Map<String, String> cluster = new LinkedHashMap<>();
-        String ic = g.get("initial-cluster");
-        if (ic == null) {
-            cluster.put(name, advertisePeer.get(0).toString());
-        } else {
-            for (String part : ic.split(",")) {
-                String p = part.trim();
-                int eq = p.indexOf('=');
-                if (eq <= 0 || eq == p.length() - 1) {
-                    throw new UsageException("--initial-cluster: expected name=peerURL, got '" + p + "'");
-                }
-                String n = p.substring(0, eq);
-                urls("initial-cluster", p.substring(eq + 1), true);
-                if (cluster.put(n, p.substring(eq + 1)) != null) {
-                    throw new UsageException("--initial-cluster: member '" + n + "' listed twice (one peer URL per member)");
-                }
-            }
-        }
+        Map<String, String> cluster = initialCluster(g.get("initial-cluster"), name, advertisePeer.get(0));
         String state = get(g, "initial-cluster-state");
         if (!state.equals("new") && !state.equals("existing")) {
             throw new UsageException("--initial-cluster-state must be 'new' or 'existing', got '" + state + "'");
@@ -178,7 +161,29 @@ public final class ServerFlags {
                 apiserver.isEmpty() ? null : apiserver.get(0));
     }
 
-    private static boolean sameUrl(String a, String b) {
+    /** {@code --initial-cluster} (name=peerURL,...), or this member alone when it is not given (null). */
+    static Map<String, String> initialCluster(String value, String name, URI advertisePeer) throws UsageException {
+        Map<String, String> cluster = new LinkedHashMap<>();
+        if (value == null) {
+            cluster.put(name, advertisePeer.toString());
+            return cluster;
+        }
+        for (String part : value.split(",")) {
+            String p = part.trim();
+            int eq = p.indexOf('=');
+            if (eq <= 0 || eq == p.length() - 1) {
+                throw new UsageException("--initial-cluster: expected name=peerURL, got '" + p + "'");
+            }
+            String n = p.substring(0, eq);
+            urls("initial-cluster", p.substring(eq + 1), true);
+            if (cluster.put(n, p.substring(eq + 1)) != null) {
+                throw new UsageException("--initial-cluster: member '" + n + "' listed twice (one peer URL per member)");
+            }
+        }
+        return cluster;
+    }
+
+    static boolean sameUrl(String a, String b) {
         return stripSlash(a).equals(stripSlash(b));
     }
 
@@ -217,7 +222,7 @@ public final class ServerFlags {
         return n;
     }
 
-    private static List<URI> urls(String flag, String value, boolean required) throws UsageException {
+    static List<URI> urls(String flag, String value, boolean required) throws UsageException {
         List<URI> out = new ArrayList<>();
         for (String part : value.split(",")) {
             String p = part.trim();

@@ -63,6 +63,33 @@ final class ProcessCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Members n1..nN of a new cluster, created but not started, so that their data directories
+     * ({@link Member#dataDir}) can be prepared first (e.g. by {@code caravel snapshot restore}); then
+     * {@link #startNew}.
+     */
+    static ProcessCluster prepare(String id, int size, String... extraFlags) throws IOException {
+        ProcessCluster c = new ProcessCluster(id, List.of(extraFlags));
+        for (int i = 1; i <= size; i++) {
+            c.members.put("n" + i, c.new Member("n" + i));
+        }
+        return c;
+    }
+
+    /** Starts every member of a {@link #prepare}d cluster as a new cluster and waits until every one knows the leader. */
+    void startNew(Duration timeout) throws IOException, InterruptedException {
+        String initial = initialCluster();
+        for (Member m : members.values()) {
+            m.start(initial, "new");
+        }
+        awaitHealthy(timeout);
+    }
+
+    /** The base of the members' data directories (deleted by {@link #close}). */
+    Path root() {
+        return root;
+    }
+
     String initialCluster() {
         return members.values().stream().map(m -> m.name + "=" + m.peerUrl()).collect(Collectors.joining(","));
     }

@@ -177,6 +177,7 @@ public final class SnapshotRestore {
                 compact = s.compactRevision();
                 leases = s.leases().size();
                 before = s.resetAppliedPosition();
+                s.sync(); // everything in SST files before the directory moves into place, whatever the WAL setting
             } catch (RuntimeException e) {
                 throw new IOException("the store in snapshot file " + file + " cannot be opened: " + e.getMessage(), e);
             }

@@ -1,6 +1,7 @@
 package io.caravel.apiserver;
 
 import io.caravel.apiserver.http.ApiRouter;
+import io.caravel.apiserver.http.Shutdown;
 import io.caravel.apiserver.resource.Meta;
 import io.caravel.apiserver.resource.ResourceType;
 import io.caravel.apiserver.resource.ResourceTypes;
@@ -34,13 +35,16 @@ public final class ApiServer implements AutoCloseable {
     private final HttpServer http;
     private final Map<ResourceType, WatchCache> caches;
     private final ObjectStore store;
+    private final Shutdown shutdown;
     private final Map<String, Boolean> finalizing = new ConcurrentHashMap<>();
 
-    private ApiServer(Vertx vertx, HttpServer http, Map<ResourceType, WatchCache> caches, ObjectStore store) {
+    private ApiServer(Vertx vertx, HttpServer http, Map<ResourceType, WatchCache> caches, ObjectStore store,
+                      Shutdown shutdown) {
         this.vertx = vertx;
         this.http = http;
         this.caches = caches;
         this.store = store;
+        this.shutdown = shutdown;
     }
 
     /**
@@ -64,7 +68,8 @@ public final class ApiServer implements AutoCloseable {
         HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(options.host()).setPort(options.port())
                 .setCompressionSupported(false).setMaxWebSocketMessageSize(16 * 1024 * 1024)
                 .setIdleTimeout(0).setTcpNoDelay(true));
-        server.requestHandler(ApiRouter.create(vertx, store, caches, options, address));
+        Shutdown shutdown = new Shutdown();
+        server.requestHandler(ApiRouter.create(vertx, store, caches, options, address, shutdown));
         try {
             server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -75,7 +80,7 @@ public final class ApiServer implements AutoCloseable {
             }
             throw new IllegalStateException("cannot listen on " + address + ": " + e.getMessage(), e);
         }
-        ApiServer api = new ApiServer(vertx, server, caches, store);
+        ApiServer api = new ApiServer(vertx, server, caches, store, shutdown);
         store.ensureSystemNamespaces().whenComplete((v, e) -> {
             if (e != null) {
                 LOG.warn("could not create the system namespaces: {}", e.toString());
@@ -150,10 +155,23 @@ public final class ApiServer implements AutoCloseable {
         return caches.get(type);
     }
 
-    /** Stops listening, ends every watch and the store watches; blocks up to 10 s. */
+    /**
+     * Stops gracefully: new requests get 503, every watch stream is ended cleanly (clients re-watch from their
+     * last resourceVersion, here after a restart or on another API server), then the listener, the store watches
+     * and Vert.x are closed. Blocks up to about 15 s.
+     */
     @Override
     public void close() {
         closed = true;
+        shutdown.begin();
+        caches.values().forEach(WatchCache::close);
+        try {
+            if (!shutdown.awaitWatchesEnded(2000)) {
+                LOG.warn("{} watch streams did not end within 2 s; closing their connections", shutdown.openWatches());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             http.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -161,7 +179,6 @@ public final class ApiServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("closing the HTTP server: {}", e.toString());
         }
-        caches.values().forEach(WatchCache::close);
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -19,8 +19,15 @@ public final class ApiRouter {
     }
 
     public static Router create(Vertx vertx, ObjectStore store, Map<ResourceType, WatchCache> caches,
-                                ApiServerOptions options, String serverAddress) {
+                                ApiServerOptions options, String serverAddress, Shutdown shutdown) {
         Router router = Router.router(vertx);
+        router.route().handler(rc -> {
+            if (shutdown.closing()) {
+                Http.fail(rc, ApiException.unavailable("the API server is shutting down"));
+            } else {
+                rc.next();
+            }
+        });
         router.route().handler(BodyHandler.create(false).setBodyLimit(options.maxBodyBytes()));
         router.get("/version").handler(rc -> Http.send(rc, 200, Discovery.version()));
         router.get("/healthz").handler(rc -> Http.sendBytes(rc, 200, "text/plain", Buffer.buffer("ok")));
@@ -49,7 +56,7 @@ public final class ApiRouter {
         OpenApi openApi = new OpenApi();
         router.get("/openapi/v3").handler(rc -> Http.send(rc, 200, openApi.index()));
         router.getWithRegex("/openapi/v3/(.+)").handler(rc -> sendOr404(rc, openApi.document(rc.pathParam("param0"))));
-        ResourceHandler resources = new ResourceHandler(store, caches, options);
+        ResourceHandler resources = new ResourceHandler(store, caches, options, shutdown);
         router.routeWithRegex("/api/.+").handler(resources);
         router.routeWithRegex("/apis/.+").handler(resources);
         router.route().last().handler(rc -> Http.fail(rc,

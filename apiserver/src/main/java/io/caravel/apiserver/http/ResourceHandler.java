@@ -41,11 +41,13 @@ final class ResourceHandler implements Handler<RoutingContext> {
     private final ObjectStore store;
     private final Map<ResourceType, WatchCache> caches;
     private final ApiServerOptions options;
+    private final Shutdown shutdown;
 
-    ResourceHandler(ObjectStore store, Map<ResourceType, WatchCache> caches, ApiServerOptions options) {
+    ResourceHandler(ObjectStore store, Map<ResourceType, WatchCache> caches, ApiServerOptions options, Shutdown shutdown) {
         this.store = store;
         this.caches = caches;
         this.options = options;
+        this.shutdown = shutdown;
     }
 
     /** A parsed resource path. */
@@ -104,7 +106,7 @@ final class ResourceHandler implements Handler<RoutingContext> {
             if (m == HttpMethod.GET) {
                 if (t.name() == null) {
                     if (isWatch(rc.request().params())) {
-                        WatchHandler.watch(rc, t, caches.get(t.type()), options);
+                        WatchHandler.watch(rc, t, caches.get(t.type()), options, shutdown);
                     } else {
                         list(rc, t);
                     }

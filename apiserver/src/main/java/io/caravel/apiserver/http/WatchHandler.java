@@ -10,6 +10,7 @@ import io.caravel.apiserver.resource.Tables;
 import io.caravel.apiserver.storage.StoredObject;
 import io.caravel.apiserver.storage.WatchCache;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -36,12 +37,15 @@ final class WatchHandler {
     private interface Out {
         void write(Buffer line);
 
-        void end();
+        /** Ends the stream; the future completes once the end is written (or the connection is gone). */
+        Future<Void> end();
 
+        /** {@code r} runs when the stream ends or the connection closes (possibly more than once). */
         void onClose(Runnable r);
     }
 
-    static void watch(RoutingContext rc, ResourceHandler.Target t, WatchCache cache, ApiServerOptions options) {
+    static void watch(RoutingContext rc, ResourceHandler.Target t, WatchCache cache, ApiServerOptions options,
+                      Shutdown shutdown) {
         MultiMap p = rc.request().params();
         ResourceType type = t.type();
         Http.Accept accept = Http.Accept.of(rc.request().getHeader("Accept"));
@@ -76,7 +80,7 @@ final class WatchHandler {
         String upgrade = rc.request().getHeader("Upgrade");
         if (upgrade != null && upgrade.equalsIgnoreCase("websocket")) {
             rc.request().toWebSocket().onSuccess(ws -> start(ctx, rc, ws(ws), cache, type, filter, from, bookmarks,
-                    initialEvents, accept.table(), timeout, options, p.get("includeObject")))
+                    initialEvents, accept.table(), timeout, options, p.get("includeObject"), shutdown))
                     .onFailure(e -> Http.fail(rc, ApiException.badRequest("websocket upgrade failed: " + e.getMessage())));
             return;
         }
@@ -86,7 +90,7 @@ final class WatchHandler {
         // send the headers now: clients wait for them before they consider the watch started
         r.write(Buffer.buffer());
         start(ctx, rc, http(r), cache, type, filter, from, bookmarks, initialEvents, accept.table(), timeout, options,
-                p.get("includeObject"));
+                p.get("includeObject"), shutdown);
     }
 
     private static Out http(HttpServerResponse r) {
@@ -99,10 +103,11 @@ final class WatchHandler {
             }
 
             @Override
-            public void end() {
+            public Future<Void> end() {
                 if (!r.ended() && !r.closed()) {
-                    r.end();
+                    return r.end();
                 }
+                return Future.succeededFuture();
             }
 
             @Override
@@ -124,10 +129,11 @@ final class WatchHandler {
             }
 
             @Override
-            public void end() {
+            public Future<Void> end() {
                 if (!ws.isClosed()) {
-                    ws.close();
+                    return ws.close();
                 }
+                return Future.succeededFuture();
             }
 
             @Override
@@ -139,9 +145,17 @@ final class WatchHandler {
 
     private static void start(Context ctx, RoutingContext rc, Out out, WatchCache cache, ResourceType type,
                               Predicate<StoredObject> filter, long from, boolean bookmarks, boolean initialEvents,
-                              boolean table, long timeoutMillis, ApiServerOptions options, String includeObject) {
+                              boolean table, long timeoutMillis, ApiServerOptions options, String includeObject,
+                              Shutdown shutdown) {
         AtomicBoolean done = new AtomicBoolean();
         AtomicInteger pending = new AtomicInteger();
+        AtomicBoolean counted = new AtomicBoolean(true);
+        shutdown.watchOpened();
+        Runnable ended = () -> {
+            if (counted.compareAndSet(true, false)) {
+                shutdown.watchEnded();
+            }
+        };
         Sink sink = new Sink(ctx, out, type, filter, bookmarks, initialEvents, table, options, includeObject, done, pending);
         WatchCache.Registration reg = cache.watch(from, type.keyPrefix(), sink);
         long timer = rc.vertx().setTimer(timeoutMillis, id -> sink.finish());
@@ -149,11 +163,13 @@ final class WatchHandler {
             done.set(true);
             reg.cancel();
             rc.vertx().cancelTimer(timer);
+            ended.run();
         });
         sink.onFinish = () -> {
             reg.cancel();
             rc.vertx().cancelTimer(timer);
         };
+        sink.onEnded = ended;
     }
 
     /** One watcher: filters and serialises on the cache thread, writes on the request's context. */
@@ -171,6 +187,7 @@ final class WatchHandler {
         private final AtomicInteger pending;
         private boolean columnsSent;
         volatile Runnable onFinish = () -> { };
+        volatile Runnable onEnded = () -> { };
 
         Sink(Context ctx, Out out, ResourceType type, Predicate<StoredObject> filter, boolean bookmarks,
              boolean initialEvents, boolean table, ApiServerOptions options, String includeObject, AtomicBoolean done,
@@ -301,7 +318,7 @@ final class WatchHandler {
             ctx.runOnContext(v -> {
                 if (done.compareAndSet(false, true)) {
                     onFinish.run();
-                    out.end();
+                    out.end().onComplete(r -> onEnded.run());
                 }
             });
         }

@@ -29,6 +29,14 @@ import org.slf4j.LoggerFactory;
  * If the store watch ends (compaction, store failure), the cache closes every watcher (they re-watch, and get a
  * 410 if their revision is now too old), re-lists and watches again.
  *
+ * <p>History on start: a new cache (an API server that just started, or a cache that re-listed) fills its window
+ * from the store's history as well: it lists at revision {@code R}, then starts its one store watch at
+ * {@code R - capacity + 1} (or just after the store's compaction point, if that is later). The events up to
+ * {@code R} go to the window only (the listed state already reflects them), the later ones are applied as
+ * usual. So a client that watched another API server, or this one before a restart, resumes from its
+ * resourceVersion without a 410 as long as the store still has the history and fewer than {@code capacity}
+ * revisions passed; like etcd, only compaction (or a full window) makes a revision too old.
+ *
  * <p>Threading: all state lives on one thread of the cache; {@link Sink} methods are called on it and must not
  * block. Public methods are thread-safe.
  */
@@ -83,8 +91,16 @@ public final class WatchCache implements AutoCloseable {
     private final Set<Watcher> watchers = new LinkedHashSet<>();
     private final List<Runnable> whenReady = new ArrayList<>();
     private long revision;
-    /** Every event after this revision is in the window. */
+    /** Every event after this revision is in the window (or, while replaying, will be before any later one). */
     private long historyStart;
+    /** The revision of the initial list: store events up to it are history for the window only. */
+    private long listRevision;
+    /** Whether the store watch may still deliver history (events at or before {@link #listRevision}). */
+    private boolean replaying;
+    /** While replaying: every history event up to this revision has been delivered. */
+    private long replayedTo;
+    /** The highest compaction point the store reported, below which no watch can start. */
+    private long compactedFloor;
     private boolean ready;
     private boolean closed;
     private KvWatch storeWatch;
@@ -137,10 +153,14 @@ public final class WatchCache implements AutoCloseable {
             objects.putAll(fresh);
             window.clear();
             revision = rev;
-            historyStart = rev;
+            listRevision = rev;
+            // replay up to `capacity` revisions of history into the window (never below the compaction point)
+            historyStart = Math.min(rev, Math.max(compactedFloor, rev - capacity));
+            replayedTo = historyStart;
+            replaying = historyStart < rev;
             ready = true;
             backoffMillis = 100;
-            storeWatch = kv.watch(type.keyPrefix(), rev + 1, new StoreListener(gen));
+            storeWatch = kv.watch(type.keyPrefix(), historyStart + 1, new StoreListener(gen));
             List<Runnable> rs = new ArrayList<>(whenReady);
             whenReady.clear();
             rs.forEach(Runnable::run);
@@ -181,6 +201,8 @@ public final class WatchCache implements AutoCloseable {
 
     private final class StoreListener implements KvWatchListener {
         private final long gen;
+        /** Whether this store watch delivered any event (confined to the cache thread). */
+        private boolean received;
 
         StoreListener(long gen) {
             this.gen = gen;
@@ -190,6 +212,7 @@ public final class WatchCache implements AutoCloseable {
         public void onEvents(List<KvEvent> events) {
             thread.execute(() -> {
                 if (gen == generation && ready) {
+                    received = true;
                     apply(events);
                 }
             });
@@ -198,8 +221,13 @@ public final class WatchCache implements AutoCloseable {
         @Override
         public void onProgress(long rev) {
             thread.execute(() -> {
-                if (gen == generation && ready && rev > revision) {
-                    revision = rev;
+                if (gen == generation && ready) {
+                    if (replaying && rev >= listRevision) {
+                        replaying = false;
+                    }
+                    if (rev > revision) {
+                        revision = rev;
+                    }
                 }
             });
         }
@@ -207,9 +235,25 @@ public final class WatchCache implements AutoCloseable {
         @Override
         public void onCompacted(long compactRevision) {
             thread.execute(() -> {
-                if (gen == generation && !closed) {
-                    restart("compacted at " + compactRevision);
+                if (gen != generation || closed) {
+                    return;
                 }
+                compactedFloor = Math.max(compactedFloor, compactRevision);
+                if (replaying && !received && compactRevision <= listRevision) {
+                    // the history to replay starts below the compaction point: replay what is left (the listed
+                    // state is still good). Watchers from before it would miss events: they get 410 now.
+                    historyStart = Math.max(historyStart, compactRevision);
+                    replayedTo = historyStart;
+                    replaying = historyStart < listRevision;
+                    for (Watcher w : List.copyOf(watchers)) {
+                        if (w.after < historyStart) {
+                            w.end(tooOld(w.after));
+                        }
+                    }
+                    storeWatch = kv.watch(type.keyPrefix(), historyStart + 1, new StoreListener(gen));
+                    return;
+                }
+                restart("compacted at " + compactRevision);
             });
         }
 
@@ -225,6 +269,11 @@ public final class WatchCache implements AutoCloseable {
 
     private void apply(List<KvEvent> events) {
         for (KvEvent e : events) {
+            if (e.revision() <= listRevision) {
+                replayed(e);
+                continue;
+            }
+            replaying = false;
             String key = e.kv().key();
             StoredObject prev = objects.get(key);
             Event ev;
@@ -243,25 +292,58 @@ public final class WatchCache implements AutoCloseable {
                 ev = new Event(EventType.DELETED, prev.atRevision(e.revision()), prev);
             }
             revision = Math.max(revision, e.revision());
-            window.addLast(ev);
-            if (window.size() > capacity) {
-                historyStart = window.removeFirst().revision();
+            publish(ev);
+        }
+    }
+
+    /**
+     * A history event (at or before the initial list's revision): into the window and to the watchers from an
+     * earlier revision, without touching the listed state.
+     */
+    private void replayed(KvEvent e) {
+        replayedTo = Math.max(replayedTo, e.revision());
+        Event ev;
+        if (e.type() == KvEvent.Type.PUT) {
+            StoredObject o = StoredObject.decode(e.kv());
+            StoredObject prev = e.prevKv() == null ? null : StoredObject.decode(e.prevKv());
+            boolean created = e.kv().version() == 1 || (prev == null && e.kv().createRevision() == e.kv().modRevision());
+            ev = new Event(created ? EventType.ADDED : EventType.MODIFIED, o, created ? null : prev);
+        } else {
+            if (e.prevKv() == null) {
+                // the store no longer has the deleted object: nothing to show (as for a live delete of an unknown key)
+                return;
             }
-            for (Watcher w : List.copyOf(watchers)) {
-                if (ev.revision() > w.after) {
-                    w.sink.event(ev);
-                }
+            StoredObject prev = StoredObject.decode(e.prevKv());
+            ev = new Event(EventType.DELETED, prev.atRevision(e.revision()), prev);
+        }
+        publish(ev);
+    }
+
+    private void publish(Event ev) {
+        window.addLast(ev);
+        if (window.size() > capacity) {
+            historyStart = window.removeFirst().revision();
+        }
+        for (Watcher w : List.copyOf(watchers)) {
+            if (ev.revision() > w.after) {
+                w.sink.event(ev);
             }
         }
+    }
+
+    private ApiException tooOld(long fromRevision) {
+        return ApiException.expired("too old resource version: " + fromRevision + " (" + historyStart + ")");
     }
 
     private void bookmarks() {
         if (!ready) {
             return;
         }
+        // while history is still arriving, only what was replayed so far is known to be complete
+        long upTo = replaying ? replayedTo : revision;
         for (Watcher w : List.copyOf(watchers)) {
-            if (revision > w.after) {
-                w.sink.bookmark(revision);
+            if (upTo > w.after) {
+                w.sink.bookmark(upTo);
             }
         }
     }
@@ -328,7 +410,7 @@ public final class WatchCache implements AutoCloseable {
                     sink.initialEventsEnd(revision);
                 } else {
                     if (fromRevision < historyStart) {
-                        sink.closed(ApiException.expired("too old resource version: " + fromRevision + " (" + historyStart + ")"));
+                        sink.closed(tooOld(fromRevision));
                         return;
                     }
                     w.after = fromRevision;

@@ -195,6 +195,43 @@ class ApiServerHttpTest {
     }
 
     @Test
+    void aNewServerReplaysTheStoresHistoryUntilCompactionAndEndsWatchesCleanlyOnClose() throws Exception {
+        api.post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"history\"}}");
+        long rv = Long.parseLong(api.post("/api/v1/namespaces/history/configmaps", cm("h", "0"))
+                .body().at("/metadata/resourceVersion").asText());
+        api.patch("/api/v1/namespaces/history/configmaps/h", "application/merge-patch+json", "{\"data\":{\"k\":\"1\"}}");
+        api.delete("/api/v1/namespaces/history/configmaps/h");
+        // a server started after these writes still serves a watch from before them (from the store's history)
+        ApiServer other = ApiServer.start(kv, ApiServerOptions.defaults().withListen("127.0.0.1", 0).withWatchCacheCapacity(50));
+        try {
+            Api b = new Api(other.port());
+            Api.Watch w = b.watch("/api/v1/namespaces/history/configmaps?watch=true&resourceVersion=" + rv);
+            JsonNode modified = w.next();
+            assertThat(modified.path("type").asText()).isEqualTo("MODIFIED");
+            assertThat(modified.at("/object/data/k").asText()).isEqualTo("1");
+            JsonNode deleted = w.next();
+            assertThat(deleted.path("type").asText()).isEqualTo("DELETED");
+            assertThat(Long.parseLong(deleted.at("/object/metadata/resourceVersion").asText()))
+                    .isGreaterThan(Long.parseLong(modified.at("/object/metadata/resourceVersion").asText()));
+            other.close();
+            assertThat(w.next().path("type").asText()).as("close ends the stream cleanly").isEqualTo("END");
+            assertThat(w.cleanEnd()).as("with the last chunk, not a cut connection").isTrue();
+        } finally {
+            other.close();
+        }
+        // compaction past rv: 410 from a new server
+        kv.compact(kv.currentRevision().get()).get();
+        ApiServer third = ApiServer.start(kv, ApiServerOptions.defaults().withListen("127.0.0.1", 0).withWatchCacheCapacity(50));
+        try (Api.Watch w = new Api(third.port()).watch("/api/v1/namespaces/history/configmaps?watch=true&resourceVersion=" + rv)) {
+            JsonNode err = w.next();
+            assertThat(err.path("type").asText()).isEqualTo("ERROR");
+            assertThat(err.at("/object/code").asInt()).isEqualTo(410);
+        } finally {
+            third.close();
+        }
+    }
+
+    @Test
     void selectorWatchTurnsLabelChangesIntoAddAndDelete() throws Exception {
         api.post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"sel\"}}");
         Api.Response c = api.post("/api/v1/namespaces/sel/configmaps", cm("s", "no"));

@@ -67,6 +67,7 @@ public final class Api {
         private final BlockingQueue<JsonNode> events = new LinkedBlockingQueue<>();
         private final InputStream in;
         private final int code;
+        private volatile boolean cleanEnd;
 
         Watch(String path) throws IOException, InterruptedException {
             HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).build(),
@@ -79,6 +80,7 @@ public final class Api {
                     while ((l = br.readLine()) != null) {
                         events.add(Json.MAPPER.readTree(l));
                     }
+                    cleanEnd = true;
                     events.add(Json.object().put("type", "END"));
                 } catch (IOException e) {
                     events.add(Json.object().put("type", "END"));
@@ -90,6 +92,11 @@ public final class Api {
 
         public int code() {
             return code;
+        }
+
+        /** Whether the stream ended normally (the last chunk), not by an I/O error; valid once END was seen. */
+        public boolean cleanEnd() {
+            return cleanEnd;
         }
 
         /** The next event, waiting up to 10 s (fails when none arrives). */

@@ -74,7 +74,8 @@ public final class CaravelNode implements AutoCloseable {
     private EmbeddedCluster cluster;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private boolean started;
-    private boolean closed;
+    /** Set by {@link #close()}; read without the lock by the status watcher. */
+    private volatile boolean closed;
 
     private CaravelNode(Builder config) {
         this.config = config;
@@ -174,7 +175,7 @@ public final class CaravelNode implements AutoCloseable {
         try {
             kv.status();
         } catch (ClusterException e) {
-            if (e.error() == ClusterError.STOPPED) {
+            if (e.error() == ClusterError.STOPPED && !closed) {
                 LOG.error("member {} was stopped by the replicated layer (removed from the cluster?); shutting down", config.name);
                 executor.execute(this::close);
             }

@@ -63,8 +63,10 @@ import org.slf4j.LoggerFactory;
  * which makes Ratis close the server.
  *
  * <h2>Snapshots</h2>
- * The live RocksDB is the snapshot. {@link #takeSnapshot} makes the store durable ({@link RocksMvccStore#sync})
- * and returns the applied index, so Ratis may purge its log up to it. {@link #getLatestSnapshot} reports the
+ * The live RocksDB is the snapshot. The store runs without RocksDB's WAL (the Raft log is the write-ahead
+ * log): applied entries are durable once RocksDB flushes them. {@link #takeSnapshot} makes the store durable
+ * ({@link RocksMvccStore#sync}) and returns the applied index, so Ratis may purge its log up to it; after a
+ * crash the store reopens at a flushed position at or after that index and Ratis replays the rest. {@link #getLatestSnapshot} reports the
  * last durable position (the store's position at startup). Lagging followers are caught up in Ratis's
  * notification mode: {@link #notifyInstallSnapshotFromLeader} downloads a RocksDB checkpoint from the
  * leader through the {@link CheckpointFetcher}, verifies it is ahead of the local store, and
@@ -145,7 +147,10 @@ public final class KvStateMachine extends BaseStateMachine {
         this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory == null");
         this.storeDirectory = dataDirectory.resolve(STORE_DIR);
         this.metaDirectory = dataDirectory.resolve(META_DIR);
-        this.storeOptions = Objects.requireNonNull(storeOptions, "storeOptions == null");
+        // The Raft log is the write-ahead log (as etcd's WAL is for its bbolt backend): the store skips
+        // RocksDB's own WAL, a crash loses only what was applied after the last flush, and Ratis replays
+        // it from the store's position — takeSnapshot() flushes before Ratis may purge the log.
+        this.storeOptions = Objects.requireNonNull(storeOptions, "storeOptions == null").withWriteAheadLog(false);
         this.hooks = Objects.requireNonNull(hooks, "hooks == null");
         this.fetcher = Objects.requireNonNull(fetcher, "fetcher == null");
     }

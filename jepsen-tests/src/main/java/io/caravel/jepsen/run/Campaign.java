@@ -50,7 +50,7 @@ public final class Campaign {
 
   /** The CI plan: one register run with mixed faults on 3 Caravel nodes. */
   static final List<String> CI = List.of(
-      "--nodes 3 --workload register --nemesis kill,partition,member --time-limit 70");
+      "--nodes 3 --workload register --nemesis kill,pause,partition,member --time-limit 70");
 
   /** The full plan of docs/verification.md. */
   static final List<String> FULL = List.of(

@@ -23,11 +23,20 @@ public final class CaravelCluster implements AutoCloseable {
     private static Boolean built;
     private static String buildProblem = "";
 
+    /** The members' JVM options for tests: small heaps, quick start. */
+    public static final List<String> TEST_JVM_OPTIONS = List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1");
+    /** The ./caravel script's default JVM options (for benchmarks). */
+    public static final List<String> SCRIPT_JVM_OPTIONS = List.of("-Xms128m", "-Xmx1g", "-XX:+UseG1GC",
+            "-XX:+ExitOnOutOfMemoryError");
+
     private final Path root;
     private final Path logs;
+    private final List<String> jvmOptions;
     private final List<Member> members = new ArrayList<>();
 
-    private CaravelCluster(int size) throws IOException {
+    private CaravelCluster(int size, List<String> jvmOptions) throws IOException {
+        this.jvmOptions = List.copyOf(jvmOptions);
         root = Files.createTempDirectory("apiserver-caravel-");
         logs = Path.of("target", "it-logs", "caravel-" + System.nanoTime());
         Files.createDirectories(logs);
@@ -101,10 +110,15 @@ public final class CaravelCluster implements AutoCloseable {
 
     /** Starts {@code size} members as one new cluster and waits until each answers /health. */
     public static CaravelCluster start(int size) throws IOException {
+        return start(size, TEST_JVM_OPTIONS);
+    }
+
+    /** {@link #start(int)} with the members' JVM options. */
+    public static CaravelCluster start(int size, List<String> jvmOptions) throws IOException {
         if (!available()) {
             throw new IllegalStateException(unavailableReason());
         }
-        CaravelCluster c = new CaravelCluster(size);
+        CaravelCluster c = new CaravelCluster(size, jvmOptions);
         try {
             String initial = c.members.stream().map(m -> m.name + "=" + m.peerUrl()).collect(Collectors.joining(","));
             for (Member m : c.members) {
@@ -171,8 +185,9 @@ public final class CaravelCluster implements AutoCloseable {
         void start(String initialCluster) throws IOException {
             Path target = Processes.repoRoot().resolve("server/target");
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            List<String> cmd = new ArrayList<>(List.of(java, "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC",
-                    "-XX:TieredStopAtLevel=1", "-cp", jar(target) + File.pathSeparator + target.resolve("lib") + "/*",
+            List<String> cmd = new ArrayList<>(List.of(java));
+            cmd.addAll(jvmOptions);
+            cmd.addAll(List.of("-cp", jar(target) + File.pathSeparator + target.resolve("lib") + "/*",
                     "io.caravel.server.Main", "server", "--name", name, "--data-dir", root.resolve(name).toString(),
                     "--listen-client-urls", clientUrl(), "--advertise-client-urls", clientUrl(),
                     "--listen-peer-urls", peerUrl(), "--initial-advertise-peer-urls", peerUrl(),

@@ -17,6 +17,10 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -36,6 +40,9 @@ final class WatchHandler {
     /** Where a watch's lines go: an HTTP chunked response or a WebSocket. */
     private interface Out {
         void write(Buffer line);
+
+        /** Writes several event lines at once (one chunk over HTTP; one message each over a WebSocket). */
+        void writeAll(List<Buffer> lines);
 
         /** Ends the stream; the future completes once the end is written (or the connection is gone). */
         Future<Void> end();
@@ -103,6 +110,23 @@ final class WatchHandler {
             }
 
             @Override
+            public void writeAll(List<Buffer> lines) {
+                if (lines.size() == 1) {
+                    write(lines.get(0));
+                    return;
+                }
+                int size = 0;
+                for (Buffer b : lines) {
+                    size += b.length();
+                }
+                Buffer all = Buffer.buffer(size);
+                for (Buffer b : lines) {
+                    all.appendBuffer(b);
+                }
+                write(all);
+            }
+
+            @Override
             public Future<Void> end() {
                 if (!r.ended() && !r.closed()) {
                     return r.end();
@@ -126,6 +150,11 @@ final class WatchHandler {
                     // one event per message, without the line's newline
                     ws.writeTextMessage(line.getString(0, line.length() - 1, "UTF-8"));
                 }
+            }
+
+            @Override
+            public void writeAll(List<Buffer> lines) {
+                lines.forEach(this::write);
             }
 
             @Override
@@ -186,6 +215,9 @@ final class WatchHandler {
         private final AtomicBoolean done;
         private final AtomicInteger pending;
         private boolean columnsSent;
+        /** Lines waiting for the request's context (guarded by itself). */
+        private final ArrayDeque<Buffer> queue = new ArrayDeque<>();
+        private boolean drainScheduled;
         volatile Runnable onFinish = () -> { };
         volatile Runnable onEnded = () -> { };
 
@@ -238,9 +270,13 @@ final class WatchHandler {
                     }
                 }
             }
+            if (!table) {
+                send(LineMemo.line(e, kind));
+                return;
+            }
             Buffer line = Buffer.buffer(e.object().json().length + 40);
             line.appendString("{\"type\":\"").appendString(kind).appendString("\",\"object\":");
-            if (table) {
+            {
                 ObjectNode t = Json.object().put("kind", "Table").put("apiVersion", "meta.k8s.io/v1");
                 t.putObject("metadata").put("resourceVersion", Long.toString(e.revision()));
                 if (!columnsSent) {
@@ -251,25 +287,44 @@ final class WatchHandler {
                 }
                 t.putArray("rows").add(Tables.row(type, e.object().object(), options.clock().instant(), includeObject));
                 line.appendBytes(Json.bytes(t));
-            } else {
-                line.appendBytes(e.object().json());
             }
             line.appendString("}\n");
             send(line);
         }
 
+        /**
+         * Queues a line for the request's context. One task drains whatever is queued by the time it runs, in
+         * one write: a watcher that falls behind (a burst of events, a busy event loop) catches up with fewer
+         * tasks and fewer system calls instead of one of each per event.
+         */
         private void send(Buffer line) {
             if (pending.incrementAndGet() > options.maxPendingWatchEvents()) {
                 // a consumer this far behind is cut off; it re-watches from its last resourceVersion
                 finish();
                 return;
             }
-            ctx.runOnContext(v -> {
-                pending.decrementAndGet();
-                if (!done.get()) {
-                    out.write(line);
-                }
-            });
+            boolean schedule;
+            synchronized (queue) {
+                queue.add(line);
+                schedule = !drainScheduled;
+                drainScheduled = true;
+            }
+            if (schedule) {
+                ctx.runOnContext(v -> drain());
+            }
+        }
+
+        private void drain() {
+            List<Buffer> lines;
+            synchronized (queue) {
+                lines = new ArrayList<>(queue);
+                queue.clear();
+                drainScheduled = false;
+            }
+            pending.addAndGet(-lines.size());
+            if (!done.get() && !lines.isEmpty()) {
+                out.writeAll(lines);
+            }
         }
 
         private Buffer bookmarkLine(long revision, boolean initialEnd) {
@@ -321,6 +376,36 @@ final class WatchHandler {
                     out.end().onComplete(r -> onEnded.run());
                 }
             });
+        }
+    }
+
+    /**
+     * The serialised line of the event the cache thread is handing out, per kind: every watcher of a resource gets
+     * the same bytes, so the line is built once per event (not once per watcher) and the same buffer is written to
+     * every stream. Confined to the calling (cache) thread; non-Table watches only.
+     */
+    private static final class LineMemo {
+        private static final ThreadLocal<LineMemo> CURRENT = ThreadLocal.withInitial(LineMemo::new);
+        private static final String[] KINDS = {"ADDED", "MODIFIED", "DELETED"};
+
+        private WatchCache.Event event;
+        private final Buffer[] lines = new Buffer[KINDS.length];
+
+        static Buffer line(WatchCache.Event e, String kind) {
+            LineMemo m = CURRENT.get();
+            if (m.event != e) {
+                m.event = e;
+                Arrays.fill(m.lines, null);
+            }
+            int k = kind.equals("ADDED") ? 0 : kind.equals("MODIFIED") ? 1 : 2;
+            Buffer b = m.lines[k];
+            if (b == null) {
+                byte[] json = e.object().json();
+                b = Buffer.buffer(json.length + 40).appendString("{\"type\":\"").appendString(KINDS[k])
+                        .appendString("\",\"object\":").appendBytes(json).appendString("}\n");
+                m.lines[k] = b;
+            }
+            return b;
         }
     }
 }

@@ -64,6 +64,7 @@ public final class ApiServer implements AutoCloseable {
             caches.put(t, new WatchCache(t, kv, options.watchCacheCapacity(), options.bookmarkInterval().toMillis()));
         }
         caches.values().forEach(WatchCache::start);
+        store.useNamespaceCache(caches.get(ResourceTypes.NAMESPACES));
         String address = options.host() + ":" + options.port();
         HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(options.host()).setPort(options.port())
                 .setCompressionSupported(false).setMaxWebSocketMessageSize(16 * 1024 * 1024)

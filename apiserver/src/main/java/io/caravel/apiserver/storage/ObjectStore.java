@@ -42,10 +42,19 @@ public final class ObjectStore {
 
     private final KvClient kv;
     private final Clock clock;
+    private volatile WatchCache namespaces;
 
     public ObjectStore(KvClient kv, Clock clock) {
         this.kv = Objects.requireNonNull(kv, "kv == null");
         this.clock = Objects.requireNonNull(clock, "clock == null");
+    }
+
+    /**
+     * Lets creates check their namespace in the namespaces' watch cache first (as kube's NamespaceLifecycle
+     * admission does with its informer), reading the store only when the cache does not have it (yet).
+     */
+    public void useNamespaceCache(WatchCache cache) {
+        this.namespaces = cache;
     }
 
     public KvClient kv() {
@@ -236,16 +245,31 @@ public final class ObjectStore {
         }
     }
 
+    /**
+     * The namespace must exist and not be terminating. An active namespace in the watch cache is enough (a store
+     * read would cost a linearizable round trip per create); a namespace the cache does not have, or has as
+     * terminating, is read from the store. As in kube, a create racing with the namespace's deletion may still
+     * land: the namespace's finalization deletes it.
+     */
     private CompletableFuture<Void> checkNamespace(ResourceType type, String namespace, String name) {
-        return translated(kv.get(ResourceTypes.NAMESPACES.key(null, namespace))).thenApply(ns -> {
-            if (ns.isEmpty()) {
-                throw ApiException.notFound(ResourceTypes.NAMESPACES, namespace);
+        String key = ResourceTypes.NAMESPACES.key(null, namespace);
+        WatchCache cache = namespaces;
+        CompletableFuture<Optional<StoredObject>> cached = cache == null
+                ? CompletableFuture.completedFuture(Optional.empty()) : cache.get(key);
+        return cached.thenCompose(c -> {
+            if (c.isPresent() && !Meta.deleting(c.get().object())) {
+                return CompletableFuture.completedFuture(null);
             }
-            if (Meta.deleting(StoredObject.decode(ns.get()).object())) {
-                throw ApiException.forbidden(type, name, "unable to create new content in namespace " + namespace
-                        + " because it is being terminated");
-            }
-            return null;
+            return translated(kv.get(key)).thenApply(ns -> {
+                if (ns.isEmpty()) {
+                    throw ApiException.notFound(ResourceTypes.NAMESPACES, namespace);
+                }
+                if (Meta.deleting(StoredObject.decode(ns.get()).object())) {
+                    throw ApiException.forbidden(type, name, "unable to create new content in namespace " + namespace
+                            + " because it is being terminated");
+                }
+                return null;
+            });
         });
     }
 

@@ -376,6 +376,22 @@ public final class WatchCache implements AutoCloseable {
         return f;
     }
 
+    /**
+     * The cached object at {@code key}: empty when the cache does not have it, or is not ready (starting,
+     * re-listing) or closed. May trail the store by the cache's lag.
+     */
+    public CompletableFuture<java.util.Optional<StoredObject>> get(String key) {
+        CompletableFuture<java.util.Optional<StoredObject>> f = new CompletableFuture<>();
+        try {
+            thread.execute(() -> {
+                f.complete(closed || !ready ? java.util.Optional.empty() : java.util.Optional.ofNullable(objects.get(key)));
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            f.complete(java.util.Optional.empty());
+        }
+        return f;
+    }
+
     /** The cache's current revision, once it is ready. */
     public CompletableFuture<Long> revision() {
         CompletableFuture<Long> f = new CompletableFuture<>();

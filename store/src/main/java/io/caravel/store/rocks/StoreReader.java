@@ -51,23 +51,37 @@ final class StoreReader {
     }
 
     /**
-     * Apply only, before anything is written to the batch: reads the {@code latest} values of {@code keys}
-     * with one MultiGet and keeps them for {@link #latest}, so that a batch of puts costs one JNI read
-     * instead of one per put. From now on every write of {@code latest} must be told to {@link #cacheLatest}.
+     * Apply only, before anything is written to the batch: takes the {@code latest} values of {@code keys}
+     * from {@code recent} (committed values of recently applied keys) or, for the others, from the
+     * database with one MultiGet, and keeps them for {@link #latest}, so that a batch of puts costs at
+     * most one JNI read instead of one per put. From now on every write of {@code latest} must be told to {@link #cacheLatest}.
      */
-    void prefetchLatest(List<Bytes> keys) {
+    void prefetchLatest(List<Bytes> keys, RecentLatest recent) {
         latestCache = new HashMap<>(Math.max(16, keys.size() * 2));
-        if (keys.isEmpty()) {
+        List<Bytes> misses = new ArrayList<>(keys.size());
+        for (Bytes k : keys) {
+            if (recent.contains(k)) {
+                latestCache.put(k, recent.get(k));
+            } else {
+                misses.add(k);
+            }
+        }
+        if (misses.isEmpty()) {
             return;
         }
-        List<byte[]> raw = new ArrayList<>(keys.size());
-        for (Bytes k : keys) {
+        List<byte[]> raw = new ArrayList<>(misses.size());
+        for (Bytes k : misses) {
             raw.add(k.unsafeArray());
         }
         List<byte[]> values = source.multiGetFromDb(cf.latest(), raw);
-        for (int i = 0; i < keys.size(); i++) {
-            latestCache.put(keys.get(i), values.get(i));
+        for (int i = 0; i < misses.size(); i++) {
+            latestCache.put(misses.get(i), values.get(i));
         }
+    }
+
+    /** Apply only: this batch's view of {@code latest} for every key it read ahead, read or wrote. */
+    Map<Bytes, byte[]> latestSeen() {
+        return latestCache == null ? Map.of() : latestCache;
     }
 
     /** Apply only: the batch now holds {@code value} (null: a delete) for {@code key} in {@code latest}. */

@@ -1,0 +1,67 @@
+package io.caravel.store.rocks;
+
+import io.caravel.store.Bytes;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The committed {@code latest} column-family values of recently applied keys (null: the key does not
+ * exist), so that a put whose key was written or read by a recent batch finds its previous version
+ * without a RocksDB read. Least recently used entries go once the total exceeds the byte budget.
+ *
+ * <p>Contract: used by the apply thread only (not thread-safe). Every value it holds equals what the
+ * database holds for the key as of the last committed batch, because the only writer of {@code latest}
+ * is the apply path, which calls {@link #committed} with everything its batch read or wrote, after
+ * {@code db.write} succeeded and before the next batch. A store that is replaced (snapshot install,
+ * restore) comes with a new, empty instance.
+ */
+final class RecentLatest {
+    /** A map entry's bookkeeping cost on top of key and value bytes (object headers, references). */
+    private static final int ENTRY_OVERHEAD = 96;
+
+    private final long budgetBytes;
+    private long usedBytes;
+    private final LinkedHashMap<Bytes, byte[]> entries = new LinkedHashMap<>(1024, 0.75f, true);
+
+    RecentLatest(long budgetBytes) {
+        this.budgetBytes = budgetBytes;
+    }
+
+    /** True when the cache knows the key's committed value (which {@link #get} then returns, maybe null). */
+    boolean contains(Bytes key) {
+        return entries.containsKey(key);
+    }
+
+    byte[] get(Bytes key) {
+        return entries.get(key);
+    }
+
+    /** A batch was committed; {@code seen} holds its final view of every key it read or wrote in {@code latest}. */
+    void committed(Map<Bytes, byte[]> seen) {
+        if (budgetBytes <= 0) {
+            return;
+        }
+        for (Map.Entry<Bytes, byte[]> e : seen.entrySet()) {
+            Bytes key = e.getKey();
+            if (entries.containsKey(key)) {
+                usedBytes -= cost(key, entries.get(key));
+            }
+            entries.put(key, e.getValue());
+            usedBytes += cost(key, e.getValue());
+        }
+        var it = entries.entrySet().iterator();
+        while (usedBytes > budgetBytes && it.hasNext()) {
+            Map.Entry<Bytes, byte[]> eldest = it.next();
+            usedBytes -= cost(eldest.getKey(), eldest.getValue());
+            it.remove();
+        }
+    }
+
+    private static long cost(Bytes key, byte[] value) {
+        return ENTRY_OVERHEAD + key.size() + (value == null ? 0 : value.length);
+    }
+
+    int size() {
+        return entries.size();
+    }
+}

@@ -1,0 +1,67 @@
+package io.caravel.store.rocks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.caravel.store.Bytes;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RecentLatestTest {
+    private static Bytes key(int i) {
+        return Bytes.of("k" + i);
+    }
+
+    @Test
+    void knowsCommittedValuesAndAbsences() {
+        RecentLatest r = new RecentLatest(1 << 20);
+        Map<Bytes, byte[]> seen = new HashMap<>();
+        seen.put(key(1), new byte[] {1});
+        seen.put(key(2), null); // read ahead and found absent, or deleted by the batch
+        r.committed(seen);
+        assertThat(r.contains(key(1))).isTrue();
+        assertThat(r.get(key(1))).containsExactly(1);
+        assertThat(r.contains(key(2))).isTrue();
+        assertThat(r.get(key(2))).isNull();
+        assertThat(r.contains(key(3))).isFalse();
+        // A later batch overwrites: a delete of k1, a put of k2.
+        Map<Bytes, byte[]> next = new HashMap<>();
+        next.put(key(1), null);
+        next.put(key(2), new byte[] {2, 2});
+        r.committed(next);
+        assertThat(r.get(key(1))).isNull();
+        assertThat(r.contains(key(1))).isTrue();
+        assertThat(r.get(key(2))).containsExactly(2, 2);
+    }
+
+    @Test
+    void evictsLeastRecentlyUsedBeyondTheBudget() {
+        // each entry costs 96 + 2 (key) + 100 (value) = 198 bytes; a budget of 1,000 holds 5
+        RecentLatest r = new RecentLatest(1_000);
+        for (int i = 0; i < 5; i++) {
+            r.committed(Map.of(key(i), new byte[100]));
+        }
+        assertThat(r.size()).isEqualTo(5);
+        r.get(key(0)); // k0 is now the most recently used
+        r.committed(Map.of(key(5), new byte[100]));
+        assertThat(r.size()).isEqualTo(5);
+        assertThat(r.contains(key(1))).as("the least recently used goes first").isFalse();
+        assertThat(r.contains(key(0))).isTrue();
+        assertThat(r.contains(key(5))).isTrue();
+        // Replacing a value re-counts its bytes instead of adding them twice.
+        for (int i = 0; i < 20; i++) {
+            Map<Bytes, byte[]> m = new LinkedHashMap<>();
+            m.put(key(5), new byte[100]);
+            r.committed(m);
+        }
+        assertThat(r.size()).isEqualTo(5);
+    }
+
+    @Test
+    void aZeroBudgetKeepsNothing() {
+        RecentLatest r = new RecentLatest(0);
+        r.committed(Map.of(key(1), new byte[] {1}));
+        assertThat(r.contains(key(1))).isFalse();
+    }
+}

@@ -81,7 +81,7 @@ public record BenchArgs(
 
       Closed-loop etcd v3 load generator (jetcd), modelled on etcd's `benchmark` tool.
         WORKLOAD            put | range (with --consistency l|s) | range-lin | range-ser | txn-put | txn-mixed
-                            | watch-latency | lease-keepalive
+                            | watch-latency | lease-keepalive | idle (no requests: the servers' idle CPU and RSS)
         --endpoints URLS    drive these client URLs (comma-separated); the first gets connection 0
         --start DB          start a local cluster of caravel (default) or etcd through the jepsen harness
         --nodes N           its size (default 3)

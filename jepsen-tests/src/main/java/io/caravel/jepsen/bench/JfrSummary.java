@@ -34,6 +34,8 @@ public final class JfrSummary {
     Map<String, Integer> threads = new HashMap<>();
     Map<String, Integer> areas = new HashMap<>();
     Map<String, Integer> nativeSelf = new HashMap<>();
+    Map<String, Long> waitMillis = new HashMap<>();
+    Map<String, Integer> waitCounts = new HashMap<>();
     int samples = 0;
     int nativeSamples = 0;
     Duration gcPause = Duration.ZERO;
@@ -77,6 +79,12 @@ public final class JfrSummary {
             nativeSelf.merge(name(st.getFrames().get(0)), 1, Integer::sum);
           }
         }
+        case "jdk.ThreadPark", "jdk.JavaMonitorEnter", "jdk.JavaMonitorWait", "jdk.FileForce", "jdk.SocketRead" -> {
+          RecordedStackTrace st = e.getStackTrace();
+          String where = type.substring(4) + " in " + (st == null ? "?" : firstOwnFrame(st.getFrames()));
+          waitMillis.merge(where, e.getDuration().toMillis(), Long::sum);
+          waitCounts.merge(where, 1, Integer::sum);
+        }
         case "jdk.GarbageCollection" -> {
           gcs++;
           gcPause = gcPause.plus(e.getDuration("sumOfPauses"));
@@ -96,6 +104,12 @@ public final class JfrSummary {
     table(sb, "CPU samples by code area (package of the top frame)", areas, samples, top);
     table(sb, "CPU samples by thread (numbers dropped)", threads, samples, top);
     table(sb, "Threads in native code, top frame (jdk.NativeMethodSample)", nativeSelf, nativeSamples, Math.min(top, 15));
+    sb.append("#### Waits over the recording's threshold (park, monitor, fsync, socket read), by the first frame outside "
+        + "java.*/jdk.*/sun.*\n\n| total ms | events | where |\n|---:|---:|---|\n");
+    sb.append(waitMillis.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(top)
+        .map(e -> String.format(Locale.ROOT, "| %d | %d | `%s` |", e.getValue(), waitCounts.get(e.getKey()), e.getKey()))
+        .collect(Collectors.joining("\n")));
+    sb.append("\n\n");
     return sb.toString();
   }
 
@@ -106,6 +120,16 @@ public final class JfrSummary {
             e.getKey()))
         .collect(Collectors.joining("\n")));
     sb.append("\n\n");
+  }
+
+  private static String firstOwnFrame(List<RecordedFrame> frames) {
+    for (RecordedFrame f : frames) {
+      String n = name(f);
+      if (!n.startsWith("java.") && !n.startsWith("jdk.") && !n.startsWith("sun.")) {
+        return n;
+      }
+    }
+    return "(JDK frames only, e.g. an idle pool thread)";
   }
 
   private static String name(RecordedFrame f) {

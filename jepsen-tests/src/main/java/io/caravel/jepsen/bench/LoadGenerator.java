@@ -119,6 +119,8 @@ public final class LoadGenerator {
     Runnable stop;
     if (point.workload() == Workload.WATCH_LATENCY) {
       stop = startWatchLatency();
+    } else if (point.workload() == Workload.IDLE) {
+      stop = () -> { };
     } else {
       startLoops();
       stop = () -> { };
@@ -164,9 +166,11 @@ public final class LoadGenerator {
     if (point.workload() == Workload.LEASE_KEEPALIVE) {
       revokeLeases();
     }
-    RunResult.Latency lat = new RunResult.Latency(ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(90)),
-        ms(h.getValueAtPercentile(99)), ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()),
-        h.getTotalCount() == 0 ? Double.NaN : h.getMean() / 1e6);
+    boolean none = h.getTotalCount() == 0;
+    RunResult.Latency lat = none
+        ? new RunResult.Latency(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN)
+        : new RunResult.Latency(ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(90)),
+            ms(h.getValueAtPercentile(99)), ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()), h.getMean() / 1e6);
     return new RunResult(side, point, round, started.toString(), seconds, h.getTotalCount(), errors.sum(),
         warmupErrors.sum(), lat, cdf(h), List.copyOf(errorSamples.keySet()), nodes,
         100 * (selfAfter - selfBefore) / seconds, loadBefore, loadAfter,

@@ -21,7 +21,9 @@ public enum Workload {
    */
   WATCH_LATENCY("watch-latency", "watch latency"),
   /** {@code LeaseKeepAlive} of one lease per client (etcd {@code benchmark lease-keepalive}). */
-  LEASE_KEEPALIVE("lease-keepalive", "lease keep-alive");
+  LEASE_KEEPALIVE("lease-keepalive", "lease keep-alive"),
+  /** No requests at all: the window only samples the servers' idle CPU and memory (use 1 client). */
+  IDLE("idle", "idle cluster");
 
   private final String cliName;
   private final String title;

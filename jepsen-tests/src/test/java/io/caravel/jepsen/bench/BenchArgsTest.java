@@ -115,6 +115,12 @@ class BenchArgsTest {
   }
 
   @Test
+  void idleSamplesTheServersWithoutRequests() {
+    assertThat(parse("idle", "--clients", "1", "--start", "etcd").points()).containsExactly(new Point(Workload.IDLE, 1));
+    assertThat(Workload.IDLE.readsKeys()).isFalse();
+  }
+
+  @Test
   void pointsParseAndPrint() {
     assertThat(Point.parse("watch-latency:16")).isEqualTo(new Point(Workload.WATCH_LATENCY, 16));
     assertThat(Point.parse(" range:4 ")).isEqualTo(new Point(Workload.RANGE_LIN, 4));

@@ -58,17 +58,24 @@ import org.HdrHistogram.Histogram;
  *
  * <p>Settings are system properties: {@code store} (caravel, etcd or memory), {@code runs} (3), {@code pods}
  * (10000), {@code concurrency} (32), {@code listRepeats} (5), {@code watchers} (1000), {@code watchEvents} (300),
- * {@code watchRate} (50). The load average is read from /proc/loadavg at the start and end of each run.
+ * {@code watchRate} (50), {@code warmupPods} (2000: a smaller first run, with at most 100 watchers and 50 watch
+ * events, that is not reported). The load average is read from /proc/loadavg at the start and end of each run.
  */
 public final class ApiServerBench {
     private final String storeKind = System.getProperty("store", "caravel");
     private final int runs = Integer.getInteger("runs", 3);
-    private final int pods = Integer.getInteger("pods", 10_000);
+    private final int runPods = Integer.getInteger("pods", 10_000);
     private final int concurrency = Integer.getInteger("concurrency", 32);
     private final int listRepeats = Integer.getInteger("listRepeats", 5);
-    private final int watchers = Integer.getInteger("watchers", 1000);
-    private final int watchEvents = Integer.getInteger("watchEvents", 300);
+    private final int runWatchers = Integer.getInteger("watchers", 1000);
+    private final int runWatchEvents = Integer.getInteger("watchEvents", 300);
     private final int watchRate = Integer.getInteger("watchRate", 50);
+    private final int warmupPods = Integer.getInteger("warmupPods", 2000);
+
+    // the sizes of the run in progress (a warm-up run is smaller)
+    private int pods;
+    private int watchers;
+    private int watchEvents;
 
     private Vertx vertx;
     private HttpClient http;
@@ -91,7 +98,8 @@ public final class ApiServerBench {
         System.out.println("# API server benchmark " + Instant.now());
         System.out.println("# machine: " + machine());
         System.out.printf(Locale.ROOT, "# settings: store=%s runs=%d pods=%d concurrency=%d listRepeats=%d watchers=%d "
-                + "watchEvents=%d watchRate=%d/s%n", storeKind, runs, pods, concurrency, listRepeats, watchers, watchEvents, watchRate);
+                + "watchEvents=%d watchRate=%d/s warmupPods=%d%n", storeKind, runs, runPods, concurrency, listRepeats,
+                runWatchers, runWatchEvents, watchRate, warmupPods);
         AutoCloseable store = null;
         KvClient kv;
         switch (storeKind) {
@@ -114,10 +122,21 @@ public final class ApiServerBench {
         http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
                 .setKeepAlive(true).setTcpNoDelay(true), new PoolOptions().setHttp1MaxSize(concurrency + 4));
         watchHttp = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
-                .setKeepAlive(true).setTcpNoDelay(true).setIdleTimeout(0), new PoolOptions().setHttp1MaxSize(watchers + 8)
+                .setKeepAlive(true).setTcpNoDelay(true).setIdleTimeout(0), new PoolOptions().setHttp1MaxSize(runWatchers + 8)
                 .setMaxWaitQueueSize(-1));
         try {
             awaitReady();
+            if (warmupPods > 0) {
+                // JIT warm-up of the API server, the clients and the store, not reported
+                pods = warmupPods;
+                watchers = Math.min(100, runWatchers);
+                watchEvents = Math.min(50, runWatchEvents);
+                Run w = oneRun(0);
+                System.out.printf(Locale.ROOT, "warm-up: %d creates at %.0f/s (not counted)%n", pods, w.createsPerSecond());
+            }
+            pods = runPods;
+            watchers = runWatchers;
+            watchEvents = runWatchEvents;
             List<Run> results = new ArrayList<>();
             for (int i = 1; i <= runs; i++) {
                 Run r = oneRun(i);

@@ -77,6 +77,8 @@ public final class ApiServerBench {
     private int watchers;
     private int watchEvents;
 
+    /** The store's processes, whose CPU time is accounted per create. */
+    private final List<Long> storePids = new ArrayList<>();
     private Vertx vertx;
     private HttpClient http;
     private HttpClient watchHttp;
@@ -86,7 +88,8 @@ public final class ApiServerBench {
     record Run(int index, String loadStart, String loadEnd, double createsPerSecond, double createP50, double createP99,
                double createMax, double listCacheMs, double listStoreMs, int listed, double deliveryP50,
                double deliveryP99, double deliveryP999, double deliveryMax, double deliveryFromRequestP99,
-               double receivedBeforeResponse, long delivered, long expectedDeliveries, double watchCreateP99) {
+               double receivedBeforeResponse, long delivered, long expectedDeliveries, double watchCreateP99,
+               double jvmCpuPerCreateMs, double storeCpuPerCreateMs) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -106,11 +109,13 @@ public final class ApiServerBench {
             case "caravel" -> {
                 CaravelCluster c = CaravelCluster.start(3, CaravelCluster.SCRIPT_JVM_OPTIONS);
                 store = c;
+                c.members().forEach(m -> storePids.add(m.pid()));
                 kv = JetcdKvClient.connect(c.endpoints());
             }
             case "etcd" -> {
                 EtcdProcess e = EtcdProcess.start();
                 store = e;
+                storePids.add(e.pid());
                 kv = JetcdKvClient.connect(e.endpoint());
             }
             case "memory" -> kv = new InMemoryKvClient();
@@ -244,6 +249,8 @@ public final class ApiServerBench {
         AtomicInteger done = new AtomicInteger();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         CountDownLatch finished = new CountDownLatch(1);
+        long jvmCpu0 = jvmCpuNanos();
+        long storeCpu0 = storeCpuNanos();
         long start = System.nanoTime();
         for (int c = 0; c < concurrency; c++) {
             createNext(podsPath, index, next, done, createLatency, failure, finished);
@@ -252,6 +259,8 @@ public final class ApiServerBench {
             throw new IllegalStateException("creates failed", failure.get());
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        double jvmCpuPerCreate = (jvmCpuNanos() - jvmCpu0) / 1e6 / pods;
+        double storeCpuPerCreate = (storeCpuNanos() - storeCpu0) / 1e6 / pods;
         double createsPerSecond = pods / seconds;
         System.out.printf(Locale.ROOT, "run %d: %d creates in %.1f s%n", index, pods, seconds);
 
@@ -353,7 +362,7 @@ public final class ApiServerBench {
                 ms(fromResponse.getValueAtPercentile(99.9)), ms(fromResponse.getMaxValue()),
                 ms(fromRequest.getValueAtPercentile(99)), fromResponse.getTotalCount() == 0 ? 0
                 : (double) before / fromResponse.getTotalCount(), delivered.get(), expected,
-                ms(watchCreate.getValueAtPercentile(99)));
+                ms(watchCreate.getValueAtPercentile(99)), jvmCpuPerCreate, storeCpuPerCreate);
     }
 
     private void createNext(String path, int run, AtomicInteger next, AtomicInteger done, ConcurrentHistogram latency,
@@ -474,6 +483,25 @@ public final class ApiServerBench {
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
+    private static long jvmCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** User + system CPU time of the store's processes (Linux /proc, clock ticks of 10 ms). */
+    private long storeCpuNanos() {
+        long ticks = 0;
+        for (long pid : storePids) {
+            try {
+                String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            } catch (IOException | RuntimeException e) {
+                // gone, or not Linux
+            }
+        }
+        return ticks * 10_000_000L;
+    }
+
     private static String loadAverage() {
         try {
             String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
@@ -498,20 +526,23 @@ public final class ApiServerBench {
     }
 
     private static void print(Run r) {
-        System.out.printf(Locale.ROOT, "run %d | load %s -> %s | creates %.0f/s, p50 %.1f ms, p99 %.1f ms, max %.1f ms | "
+        System.out.printf(Locale.ROOT, "run %d | load %s -> %s | creates %.0f/s, p50 %.1f ms, p99 %.1f ms, max %.1f ms, "
+                        + "CPU per create: API server JVM (with the clients) %.2f ms, store %.2f ms | "
                         + "list %d pods: cache %.1f ms, store %.1f ms | delivery (from response) p50 %.1f ms, p99 %.1f ms, "
                         + "p99.9 %.1f ms, max %.1f ms; from request p99 %.1f ms; %.0f%% before the response; %d/%d delivered; "
                         + "paced create p99 %.1f ms%n",
                 r.index(), r.loadStart(), r.loadEnd(), r.createsPerSecond(), r.createP50(), r.createP99(), r.createMax(),
-                r.listed(), r.listCacheMs(), r.listStoreMs(), r.deliveryP50(), r.deliveryP99(), r.deliveryP999(),
+                r.jvmCpuPerCreateMs(), r.storeCpuPerCreateMs(), r.listed(), r.listCacheMs(), r.listStoreMs(), r.deliveryP50(), r.deliveryP99(), r.deliveryP999(),
                 r.deliveryMax(), r.deliveryFromRequestP99(), r.receivedBeforeResponse() * 100, r.delivered(),
                 r.expectedDeliveries(), r.watchCreateP99());
     }
 
     private static void summary(List<Run> rs) {
-        System.out.printf(Locale.ROOT, "median of %d runs | creates %.0f/s, p50 %.1f ms, p99 %.1f ms | list cache %.1f ms, "
-                        + "store %.1f ms | delivery p50 %.1f ms, p99 %.1f ms (from request p99 %.1f ms)%n", rs.size(),
-                med(rs, Run::createsPerSecond), med(rs, Run::createP50), med(rs, Run::createP99), med(rs, Run::listCacheMs),
+        System.out.printf(Locale.ROOT, "median of %d runs | creates %.0f/s, p50 %.1f ms, p99 %.1f ms, CPU per create %.2f ms "
+                        + "(API server JVM) + %.2f ms (store) | list cache %.1f ms, store %.1f ms | delivery p50 %.1f ms, "
+                        + "p99 %.1f ms (from request p99 %.1f ms)%n", rs.size(),
+                med(rs, Run::createsPerSecond), med(rs, Run::createP50), med(rs, Run::createP99),
+                med(rs, Run::jvmCpuPerCreateMs), med(rs, Run::storeCpuPerCreateMs), med(rs, Run::listCacheMs),
                 med(rs, Run::listStoreMs), med(rs, Run::deliveryP50), med(rs, Run::deliveryP99),
                 med(rs, Run::deliveryFromRequestP99));
     }

@@ -182,6 +182,11 @@ public final class CaravelCluster implements AutoCloseable {
             return process != null && process.isAlive();
         }
 
+        /** The member's process id (for CPU accounting in benchmarks); -1 when not started. */
+        public long pid() {
+            return process == null ? -1 : process.pid();
+        }
+
         void start(String initialCluster) throws IOException {
             Path target = Processes.repoRoot().resolve("server/target");
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

@@ -57,6 +57,11 @@ public final class EtcdProcess implements AutoCloseable {
         return e;
     }
 
+    /** The etcd process id (for CPU accounting in benchmarks). */
+    public long pid() {
+        return process.pid();
+    }
+
     public String endpoint() {
         return "http://127.0.0.1:" + clientPort;
     }

@@ -236,7 +236,7 @@ public final class BenchMain {
     m.put("date", DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
     m.put("machine", ProcStats.machine() + "; load average at start " + ProcStats.loadAverage());
     m.put("durability", "fsync on both sides: etcd's defaults (WAL fdatasync before acknowledging), Caravel's "
-        + "defaults (Ratis log flushed and fsynced before acknowledging; RocksDB WAL off, the Raft log is the WAL)");
+        + "defaults (Ratis log flushed and fsynced before acknowledging)");
     BenchSettings s = a.settings();
     m.put("settings", String.format(Locale.ROOT,
         "jetcd 0.8.5 closed-loop clients; key space %,d, keys %d B, values %d B; connections %s (connection i on "

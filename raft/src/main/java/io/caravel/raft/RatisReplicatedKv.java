@@ -92,6 +92,7 @@ import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
+import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.rpc.SupportedRpcType;
@@ -612,6 +613,13 @@ public final class RatisReplicatedKv implements ReplicatedKv {
      * proposed is never joined, since it may have been proposed before the read arrived.
      */
     private CompletableFuture<Void> linearizableBarrier() {
+        // Each caller waits at most the request timeout, however long the shared barrier takes to be
+        // proposed (it waits for an I/O thread) or committed.
+        long deadline = System.nanoTime() + tuning.requestTimeout().toNanos();
+        return withDeadline(sharedBarrier().copy(), deadline, ClusterError.TIMEOUT); // copy: a timeout here fails only this caller
+    }
+
+    private CompletableFuture<Void> sharedBarrier() {
         synchronized (barrierLock) {
             if (openBarrier != null) {
                 return openBarrier;
@@ -714,17 +722,60 @@ public final class RatisReplicatedKv implements ReplicatedKv {
     }
 
     /**
-     * Proposes one command and completes with its reply once this member applied it. The command is
-     * handed to the Ratis client exactly once; the client's own resends reuse the call id.
+     * Proposes one command and completes with its reply once this member applied it. On the leader the
+     * command goes straight to the local Ratis server (no client RPC, no thread parked per write); on a
+     * follower it is handed to the Ratis client exactly once, whose own resends reuse the call id.
+     * Either way Caravel never resends it: an unknown outcome is reported as such.
      */
     CompletableFuture<CommandReply> propose(Command command) {
         if (closed.get()) {
             return CompletableFuture.failedFuture(ClusterError.STOPPED.exception());
         }
         long deadline = System.nanoTime() + tuning.requestTimeout().toNanos();
-        CompletableFuture<CommandReply> f = CompletableFuture.supplyAsync(() -> send(command, deadline), io)
-                .thenCompose(r -> sm.waitApplied(r.getAppliedIndex()).thenApply(v -> r));
+        CompletableFuture<CommandReply> sent = division.getInfo().isLeader()
+                ? submitOnLeader(command, deadline)
+                : CompletableFuture.supplyAsync(() -> send(command, deadline), io);
+        CompletableFuture<CommandReply> f = sent.thenCompose(r -> sm.waitApplied(r.getAppliedIndex()).thenApply(v -> r));
         return withDeadline(f, deadline, ClusterError.TIMEOUT);
+    }
+
+    /**
+     * Submits a write to this member's own Ratis server while it leads, as one request with a fresh call
+     * id; Ratis replies once the leader has applied it. A leader that has not yet committed an entry of
+     * its term refuses before appending anything ({@link LeaderNotReadyException}): the command then goes
+     * the follower way, through the Ratis client. Any other failure after the call (leadership lost, the
+     * entry maybe appended) is an unknown outcome, never retried here.
+     */
+    private CompletableFuture<CommandReply> submitOnLeader(Command command, long deadline) {
+        long termBefore = term();
+        CompletableFuture<RaftClientReply> sent;
+        try {
+            RaftClientRequest req = RaftClientRequest.newBuilder()
+                    .setClientId(localClientId)
+                    .setServerId(selfPeerId)
+                    .setGroupId(groupId)
+                    .setCallId(callIds.incrementAndGet())
+                    .setMessage(Message.valueOf(KvStateMachine.wrap(command.toByteArray())))
+                    .setType(RaftClientRequest.writeRequestType())
+                    .build();
+            sent = server.submitClientRequestAsync(req);
+        } catch (IOException | RuntimeException e) {
+            return CompletableFuture.failedFuture(unknownOutcome(termBefore, e));
+        }
+        return sent.handle((reply, err) -> {
+            if (err != null) {
+                return CompletableFuture.<CommandReply>failedFuture(unknownOutcome(termBefore, unwrap(err)));
+            }
+            if (!reply.isSuccess() && reply.getException() instanceof LeaderNotReadyException) {
+                // refused before anything was appended
+                return CompletableFuture.supplyAsync(() -> send(command, deadline), io);
+            }
+            if (!reply.isSuccess()) {
+                return CompletableFuture.<CommandReply>failedFuture(unknownOutcome(termBefore, reply.getException()));
+            }
+            return CompletableFuture.completedFuture(
+                    CommandCodec.parseReply(reply.getMessage().getContent().toByteArray()));
+        }).thenCompose(f -> f);
     }
 
     private <T> CompletableFuture<T> withDeadline(CompletableFuture<T> f, long deadlineNanos, ClusterError onTimeout) {

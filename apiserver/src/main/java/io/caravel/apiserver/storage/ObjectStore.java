@@ -94,6 +94,19 @@ public final class ObjectStore {
         return out;
     }
 
+    /**
+     * The object just written, as {@link StoredObject#decode} would read it back (the stored bytes are
+     * {@link #encode}{@code (obj)}), without parsing them again: {@code obj} with its resourceVersion set.
+     */
+    private static StoredObject written(String key, ObjectNode obj, long modRevision) {
+        ObjectNode meta = Meta.metadata(obj);
+        meta.remove("selfLink");
+        // last in metadata, where decode puts it
+        meta.remove("resourceVersion");
+        meta.put("resourceVersion", Long.toString(modRevision));
+        return new StoredObject(key, obj, modRevision);
+    }
+
     static byte[] encode(ObjectNode obj) {
         ObjectNode copy = obj.deepCopy();
         if (copy.get("metadata") instanceof ObjectNode m) {
@@ -238,7 +251,7 @@ public final class ObjectStore {
                 if (!r.succeeded()) {
                     throw ApiException.alreadyExists(type, Meta.name(obj));
                 }
-                return StoredObject.decode(r.kv());
+                return written(key, obj, r.kv().modRevision());
             });
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(translate(e));
@@ -321,7 +334,7 @@ public final class ObjectStore {
                     : kv.update(key, encode(next), current.modRevision());
             return write.thenApply(r -> {
                 if (r.succeeded()) {
-                    return finalize ? current.atRevision(r.revision()) : StoredObject.decode(r.kv());
+                    return finalize ? current.atRevision(r.revision()) : written(key, next, r.kv().modRevision());
                 }
                 if (pinned) {
                     throw ApiException.modified(type, name);

@@ -651,18 +651,22 @@ public final class RatisReplicatedKv implements ReplicatedKv {
 
     private CompletableFuture<RaftClientReply> localRead(Query q) {
         try {
-            RaftClientRequest req = RaftClientRequest.newBuilder()
-                    .setClientId(localClientId)
-                    .setServerId(selfPeerId)
-                    .setGroupId(groupId)
-                    .setCallId(callIds.incrementAndGet())
-                    .setMessage(Message.valueOf(KvStateMachine.wrap(q.toByteArray())))
-                    .setType(RaftClientRequest.readRequestType())
-                    .build();
-            return server.submitClientRequestAsync(req);
+            return server.submitClientRequestAsync(localRequest(q.toByteArray(), RaftClientRequest.readRequestType()));
         } catch (IOException | RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /** A request to this member's own Ratis server, with a fresh call id of this member's local client id. */
+    private RaftClientRequest localRequest(byte[] payload, RaftClientRequest.Type type) {
+        return RaftClientRequest.newBuilder()
+                .setClientId(localClientId)
+                .setServerId(selfPeerId)
+                .setGroupId(groupId)
+                .setCallId(callIds.incrementAndGet())
+                .setMessage(Message.valueOf(KvStateMachine.wrap(payload)))
+                .setType(type)
+                .build();
     }
 
     private CompletableFuture<Void> delay(long millis) {
@@ -750,15 +754,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         long termBefore = term();
         CompletableFuture<RaftClientReply> sent;
         try {
-            RaftClientRequest req = RaftClientRequest.newBuilder()
-                    .setClientId(localClientId)
-                    .setServerId(selfPeerId)
-                    .setGroupId(groupId)
-                    .setCallId(callIds.incrementAndGet())
-                    .setMessage(Message.valueOf(KvStateMachine.wrap(command.toByteArray())))
-                    .setType(RaftClientRequest.writeRequestType())
-                    .build();
-            sent = server.submitClientRequestAsync(req);
+            sent = server.submitClientRequestAsync(localRequest(command.toByteArray(), RaftClientRequest.writeRequestType()));
         } catch (IOException | RuntimeException e) {
             return CompletableFuture.failedFuture(unknownOutcome(termBefore, e));
         }

@@ -1,7 +1,5 @@
 package io.caravel.store.rocks;
 
-import java.util.Collections;
-import java.util.List;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -21,12 +19,6 @@ interface Source {
     /** A new iterator over {@code cf}; the caller closes it. */
     RocksIterator iterator(ColumnFamilyHandle cf);
 
-    /**
-     * The values of {@code keys} in {@code cf} of the database alone (a batch laid over it is NOT read), in
-     * the order of {@code keys}, null where absent: one RocksDB MultiGet, one JNI crossing.
-     */
-    List<byte[]> multiGetFromDb(ColumnFamilyHandle cf, List<byte[]> keys);
-
     /** Reads of the database at the snapshot set in {@code readOptions}. */
     static Source of(RocksDB db, ReadOptions readOptions) {
         return new Source() {
@@ -42,11 +34,6 @@ interface Source {
             @Override
             public RocksIterator iterator(ColumnFamilyHandle cf) {
                 return db.newIterator(cf, readOptions);
-            }
-
-            @Override
-            public List<byte[]> multiGetFromDb(ColumnFamilyHandle cf, List<byte[]> keys) {
-                return multiGet(db, readOptions, cf, keys);
             }
         };
     }
@@ -67,19 +54,7 @@ interface Source {
             public RocksIterator iterator(ColumnFamilyHandle cf) {
                 return batch.newIteratorWithBase(cf, db.newIterator(cf, readOptions), readOptions);
             }
-
-            @Override
-            public List<byte[]> multiGetFromDb(ColumnFamilyHandle cf, List<byte[]> keys) {
-                return multiGet(db, readOptions, cf, keys);
-            }
         };
     }
 
-    private static List<byte[]> multiGet(RocksDB db, ReadOptions readOptions, ColumnFamilyHandle cf, List<byte[]> keys) {
-        try {
-            return db.multiGetAsList(readOptions, Collections.nCopies(keys.size(), cf), keys);
-        } catch (RocksDBException e) {
-            throw new StorageException("read failed", e);
-        }
-    }
 }

@@ -51,32 +51,13 @@ final class StoreReader {
     }
 
     /**
-     * Apply only, before anything is written to the batch: takes the {@code latest} values of {@code keys}
-     * from {@code recent} (committed values of recently applied keys) or, for the others, from the
-     * database with one MultiGet, and keeps them for {@link #latest}, so that a batch of puts costs at
-     * most one JNI read instead of one per put. From now on every write of {@code latest} must be told to {@link #cacheLatest}.
+     * Apply only, before anything is written to the batch: starts the batch's view of {@code latest} with
+     * values already known ({@code known}: key to value, null where the key does not exist), which
+     * {@link #latest} then answers without a read. From now on every write of {@code latest} must be
+     * told to {@link #cacheLatest}.
      */
-    void prefetchLatest(List<Bytes> keys, RecentLatest recent) {
-        latestCache = new HashMap<>(Math.max(16, keys.size() * 2));
-        List<Bytes> misses = new ArrayList<>(keys.size());
-        for (Bytes k : keys) {
-            if (recent.contains(k)) {
-                latestCache.put(k, recent.get(k));
-            } else {
-                misses.add(k);
-            }
-        }
-        if (misses.isEmpty()) {
-            return;
-        }
-        List<byte[]> raw = new ArrayList<>(misses.size());
-        for (Bytes k : misses) {
-            raw.add(k.unsafeArray());
-        }
-        List<byte[]> values = source.multiGetFromDb(cf.latest(), raw);
-        for (int i = 0; i < misses.size(); i++) {
-            latestCache.put(misses.get(i), values.get(i));
-        }
+    void seedLatest(Map<Bytes, byte[]> known) {
+        latestCache = known;
     }
 
     /** Apply only: this batch's view of {@code latest} for every key it read ahead, read or wrote. */
@@ -106,20 +87,25 @@ final class StoreReader {
 
     /** The newest change of {@code key} at or below {@code revision}, tombstones included, or null. */
     IndexEntry newestAtOrBelow(Bytes key, long revision) {
-        byte[] prefix = Layout.indexPrefix(key);
         try (RocksIterator it = source.iterator(cf.keyIndex())) {
-            it.seek(Layout.indexKey(key, revision));
-            if (!it.isValid()) {
-                checkIterator(it);
-                return null;
-            }
-            byte[] k = it.key();
-            if (!Layout.hasPrefix(k, prefix) || k.length != prefix.length + 8) {
-                return null;
-            }
-            byte[] v = it.value();
-            return new IndexEntry(Layout.indexMain(k), Layout.indexSub(v), Layout.indexTombstone(v));
+            return newestAtOrBelow(it, key, revision);
         }
+    }
+
+    /** {@link #newestAtOrBelow(Bytes, long)} through {@code it}, an iterator over {@code key_index} the caller reuses. */
+    static IndexEntry newestAtOrBelow(RocksIterator it, Bytes key, long revision) {
+        byte[] prefix = Layout.indexPrefix(key);
+        it.seek(Layout.indexKey(key, revision));
+        if (!it.isValid()) {
+            checkIterator(it);
+            return null;
+        }
+        byte[] k = it.key();
+        if (!Layout.hasPrefix(k, prefix) || k.length != prefix.length + 8) {
+            return null;
+        }
+        byte[] v = it.value();
+        return new IndexEntry(Layout.indexMain(k), Layout.indexSub(v), Layout.indexTombstone(v));
     }
 
     KeyValue historyKv(long main, long sub) {

@@ -3,6 +3,7 @@ package io.caravel.jepsen.bench;
 import io.caravel.jepsen.cluster.Db;
 import io.caravel.jepsen.json.Json;
 import io.caravel.jepsen.run.RunCommand;
+import io.caravel.jepsen.run.Runner;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -155,7 +156,7 @@ public final class BenchMain {
     Map<String, Object> meta = meta(a);
     List<RunResult> runs = new ArrayList<>();
     err.printf(Locale.ROOT, "compare: %d points x %d rounds, %s (load %s); output %s%n", a.points().size(), a.rounds(),
-        a.points(), ProcStats.loadAverage(), dir);
+        a.points(), Runner.loadAverage(), dir);
     try (BenchCluster caravel = BenchCluster.start(Db.CARAVEL, a.nodes(), dir.resolve("caravel"), serverHome(a), build(a));
          BenchCluster etcd = BenchCluster.start(Db.ETCD, a.nodes(), dir.resolve("etcd"), serverHome(a), false)) {
       meta.put("caravel", caravel.description());
@@ -234,7 +235,7 @@ public final class BenchMain {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("command", "./caravel-bench " + String.join(" ", a.raw()));
     m.put("date", DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
-    m.put("machine", ProcStats.machine() + "; load average at start " + ProcStats.loadAverage());
+    m.put("machine", ProcStats.machine() + "; load average at start " + Runner.loadAverage());
     m.put("durability", "fsync on both sides: etcd's defaults (WAL fdatasync before acknowledging), Caravel's "
         + "defaults (Ratis log flushed and fsynced before acknowledging)");
     BenchSettings s = a.settings();

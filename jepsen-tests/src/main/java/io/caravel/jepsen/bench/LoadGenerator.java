@@ -1,5 +1,6 @@
 package io.caravel.jepsen.bench;
 
+import io.caravel.jepsen.run.Runner;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
@@ -132,7 +133,7 @@ public final class LoadGenerator {
       before.put(o, ProcStats.sample(o.pid()));
     }
     double selfBefore = ProcStats.selfCpuSeconds();
-    String loadBefore = ProcStats.loadAverage();
+    String loadBefore = Runner.loadAverage();
     Instant started = Instant.now();
     long t0 = System.nanoTime();
     phase = PHASE_MEASURE;
@@ -143,7 +144,7 @@ public final class LoadGenerator {
     Histogram h = recorder.getIntervalHistogram();
     double seconds = (t1 - t0) / 1e9;
     double selfAfter = ProcStats.selfCpuSeconds();
-    String loadAfter = ProcStats.loadAverage();
+    String loadAfter = Runner.loadAverage();
     List<NodeUsage> nodes = new ArrayList<>();
     for (Observed o : processes) {
       ProcStats.Sample a = before.get(o);

@@ -11,7 +11,8 @@ import java.util.OptionalLong;
 /**
  * CPU time and resident memory of a process, from Linux's {@code /proc/<pid>/stat} (fields 14 and
  * 15, {@code utime} and {@code stime}, in clock ticks) and {@code /proc/<pid>/status} ({@code
- * VmRSS}, {@code VmHWM}); and the machine's load average. Stateless.
+ * VmRSS}, {@code VmHWM}); and a description of the machine (the load average is {@link
+ * io.caravel.jepsen.run.Runner#loadAverage}). Stateless.
  */
 public final class ProcStats {
 
@@ -89,25 +90,6 @@ public final class ProcStats {
       }
     }
     return OptionalLong.empty();
-  }
-
-  /** The 1-, 5- and 15-minute load averages as in {@code /proc/loadavg}, e.g. {@code "9.37 12.59 9.68"}. */
-  public static String loadAverage() {
-    try {
-      String[] f = Files.readString(Path.of("/proc/loadavg"), StandardCharsets.US_ASCII).trim().split("\\s+");
-      return String.join(" ", f[0], f[1], f[2]);
-    } catch (IOException | RuntimeException e) {
-      return "?";
-    }
-  }
-
-  /** The 1-minute load average, or NaN. */
-  public static double loadAverage1() {
-    try {
-      return Double.parseDouble(loadAverage().split(" ")[0]);
-    } catch (RuntimeException e) {
-      return Double.NaN;
-    }
   }
 
   /** A one-line description of the machine: CPUs, model, memory, kernel. */

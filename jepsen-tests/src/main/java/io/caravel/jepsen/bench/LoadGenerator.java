@@ -67,6 +67,8 @@ public final class LoadGenerator {
   private final LongAdder warmupErrors = new LongAdder();
   private final Map<String, Boolean> errorSamples = new ConcurrentHashMap<>();
   private final AtomicInteger active = new AtomicInteger();
+  /** Completed when no client has a request outstanding any more (after the window). */
+  private final CompletableFuture<Void> drained = new CompletableFuture<>();
   private final ScheduledExecutorService timer;
   private volatile int phase = PHASE_WARMUP;
 
@@ -157,11 +159,12 @@ public final class LoadGenerator {
           b.peakRssBytes() / 1048576.0));
     }
     stop.run();
-    long deadline = System.nanoTime() + settings.requestTimeout().toNanos() + TimeUnit.SECONDS.toNanos(2);
-    while (active.get() > 0 && System.nanoTime() < deadline) {
-      Thread.sleep(20);
+    if (active.get() == 0) {
+      drained.complete(null); // idle, watch-latency, or every loop already stopped
     }
-    if (active.get() > 0) {
+    try {
+      drained.get(settings.requestTimeout().toNanos() + TimeUnit.SECONDS.toNanos(2), TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
       log.printf(Locale.ROOT, "    %d clients still waiting at the end%n", active.get());
     }
     if (point.workload() == Workload.LEASE_KEEPALIVE) {
@@ -230,7 +233,9 @@ public final class LoadGenerator {
 
     void next() {
       if (phase == PHASE_DONE) {
-        active.decrementAndGet();
+        if (active.decrementAndGet() == 0) {
+          drained.complete(null);
+        }
         return;
       }
       long start = System.nanoTime();

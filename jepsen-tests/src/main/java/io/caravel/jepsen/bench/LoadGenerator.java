@@ -297,10 +297,16 @@ public final class LoadGenerator {
       loops.add(new Loop(conns.get(j % conns.size())));
     }
     if (point.workload() == Workload.LEASE_KEEPALIVE) {
+      // all grants in flight at once (one round trip, not one per client), then one deadline for all
+      List<CompletableFuture<io.etcd.jetcd.lease.LeaseGrantResponse>> grants = new ArrayList<>();
       for (Loop l : loops) {
+        grants.add(l.client.getLeaseClient().grant(settings.leaseTtlSeconds()));
+      }
+      long deadline = System.nanoTime() + settings.requestTimeout().toNanos();
+      for (int j = 0; j < loops.size(); j++) {
         try {
-          l.leaseId = l.client.getLeaseClient().grant(settings.leaseTtlSeconds())
-              .get(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS).getID();
+          loops.get(j).leaseId = grants.get(j)
+              .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS).getID();
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
           recordError(e);
         }

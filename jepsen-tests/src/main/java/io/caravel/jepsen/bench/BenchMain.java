@@ -157,8 +157,9 @@ public final class BenchMain {
     List<RunResult> runs = new ArrayList<>();
     err.printf(Locale.ROOT, "compare: %d points x %d rounds, %s (load %s); output %s%n", a.points().size(), a.rounds(),
         a.points(), Runner.loadAverage(), dir);
-    try (BenchCluster caravel = BenchCluster.start(Db.CARAVEL, a.nodes(), dir.resolve("caravel"), serverHome(a), build(a));
-         BenchCluster etcd = BenchCluster.start(Db.ETCD, a.nodes(), dir.resolve("etcd"), serverHome(a), false)) {
+    Path serverHome = serverHome(a);
+    try (BenchCluster caravel = BenchCluster.start(Db.CARAVEL, a.nodes(), dir.resolve("caravel"), serverHome, build(a));
+         BenchCluster etcd = BenchCluster.start(Db.ETCD, a.nodes(), dir.resolve("etcd"), serverHome, false)) {
       meta.put("caravel", caravel.description());
       meta.put("etcd", etcd.description());
       err.println("  " + meta.get("caravel"));

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Drives {@code put} and {@code range} for about two seconds each against a one-node Caravel started
+ * Drives {@code put}, {@code range} and {@code lease-keepalive} for about two seconds each against a one-node Caravel started
  * by the harness, and checks that operations were counted and none failed. Timings are never
  * asserted. Runs the server built in {@code server/target} (as {@code mvn verify} leaves it before
  * this module's tests), or the one under {@code -Dcaravel.bench.serverHome}; skipped when there is no
@@ -39,7 +39,7 @@ class BenchSmokeTest {
     try (BenchCluster c = BenchCluster.start(Db.CARAVEL, 1, dir, home, false)) {
       LoadGenerator.prefill(c.endpointsLeaderFirst(), keys, log);
       for (Point p : List.of(new Point(Workload.PUT, 4), new Point(Workload.RANGE_LIN, 4),
-          new Point(Workload.RANGE_SER, 1))) {
+          new Point(Workload.RANGE_SER, 1), new Point(Workload.LEASE_KEEPALIVE, 4))) {
         RunResult r = LoadGenerator.run("caravel", 0, c.endpointsLeaderFirst(), p, s, keys, c.processes(), log);
         assertThat(r.ops()).as(p + " ops").isPositive();
         assertThat(r.errors()).as(p + " errors: " + r.errorSamples()).isZero();

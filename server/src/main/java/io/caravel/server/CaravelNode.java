@@ -14,10 +14,9 @@ import io.caravel.server.grpc.EtcdGrpcServer;
 import io.caravel.server.grpc.ServiceLimits;
 import io.caravel.server.metrics.MetricsHttpServer;
 import io.caravel.server.metrics.RequestMetrics;
-import io.caravel.store.EventBatch;
+import io.caravel.server.watch.ReplicatedWatchHub;
 import io.caravel.store.RequestValidator;
 import io.caravel.store.StoreOptions;
-import io.caravel.watch.EventSource;
 import io.caravel.watch.WatchHub;
 import io.caravel.watch.WatchHubOptions;
 import java.net.InetSocketAddress;
@@ -112,10 +111,8 @@ public final class CaravelNode implements AutoCloseable {
             kv = config.replicatedKvFactory != null
                     ? config.replicatedKvFactory.apply(config.raftConfig())
                     : RatisReplicatedKv.start(config.raftConfig(), config.tuning());
-            hub = WatchHub.start(eventSource(kv), WatchHubOptions.defaults()
+            hub = ReplicatedWatchHub.start(kv, WatchHubOptions.defaults()
                     .withMaxResponseBytes(config.maxRequestBytes + ServiceLimits.GRPC_OVERHEAD_BYTES));
-            // Before the first commit is applied to a fresh store; reset() after a snapshot replaced it.
-            kv.addCommitListener(hub, hub::reset);
             RequestValidator validator = new RequestValidator(StoreOptions.defaults().withMaxTxnOps(config.maxTxnOps));
             embeddedKv = new EmbeddedKv(kv, validator);
             leases = new EmbeddedLeases(kv);
@@ -137,26 +134,6 @@ public final class CaravelNode implements AutoCloseable {
             close();
             throw e;
         }
-    }
-
-    /** The history the watch hub catches watchers up from: the replicated store's, whichever store is current. */
-    private static EventSource eventSource(ReplicatedKv kv) {
-        return new EventSource() {
-            @Override
-            public EventBatch events(long fromRevision, long toRevision, int maxEvents, boolean withPrevKv) {
-                return kv.events(fromRevision, toRevision, maxEvents, withPrevKv);
-            }
-
-            @Override
-            public long currentRevision() {
-                return kv.currentRevision();
-            }
-
-            @Override
-            public long compactRevision() {
-                return kv.compactRevision();
-            }
-        };
     }
 
     private static List<InetSocketAddress> addresses(List<URI> urls) {

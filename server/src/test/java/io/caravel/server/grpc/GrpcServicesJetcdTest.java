@@ -7,8 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.caravel.raft.Alarm;
 import io.caravel.server.metrics.RequestMetrics;
 import io.caravel.server.testing.LocalReplicatedKv;
-import io.caravel.store.EventBatch;
-import io.caravel.watch.EventSource;
+import io.caravel.server.watch.ReplicatedWatchHub;
 import io.caravel.watch.WatchHub;
 import io.caravel.watch.WatchHubOptions;
 import io.etcd.jetcd.ByteSequence;
@@ -63,23 +62,7 @@ class GrpcServicesJetcdTest {
     void start() {
         node = new LocalReplicatedKv();
         executor = Executors.newCachedThreadPool();
-        hub = WatchHub.start(new EventSource() {
-            @Override
-            public EventBatch events(long fromRevision, long toRevision, int maxEvents, boolean withPrevKv) {
-                return node.events(fromRevision, toRevision, maxEvents, withPrevKv);
-            }
-
-            @Override
-            public long currentRevision() {
-                return node.currentRevision();
-            }
-
-            @Override
-            public long compactRevision() {
-                return node.compactRevision();
-            }
-        }, WatchHubOptions.defaults());
-        node.addCommitListener(hub, hub::reset);
+        hub = ReplicatedWatchHub.start(node, WatchHubOptions.defaults());
         server = EtcdGrpcServer.start(node, hub, List.of(new InetSocketAddress("127.0.0.1", 0)),
                 ServiceLimits.defaults(), executor, temp, metrics);
         client = Client.builder().endpoints("http://127.0.0.1:" + server.port()).build();

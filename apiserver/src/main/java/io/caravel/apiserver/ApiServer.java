@@ -128,9 +128,9 @@ public final class ApiServer implements AutoCloseable {
 
             @Override
             public void closed(io.caravel.apiserver.resource.ApiException error) {
-                if (!closed) {
+                if (!shutdown.closing()) {
                     vertx.setTimer(1000, id -> {
-                        if (!closed) {
+                        if (!shutdown.closing()) {
                             watchTerminatingNamespaces();
                         }
                     });
@@ -138,8 +138,6 @@ public final class ApiServer implements AutoCloseable {
             }
         });
     }
-
-    private volatile boolean closed;
 
     /** The port the server listens on. */
     public int port() {
@@ -159,12 +157,13 @@ public final class ApiServer implements AutoCloseable {
     /**
      * Stops gracefully: new requests get 503, every watch stream is ended cleanly (clients re-watch from their
      * last resourceVersion, here after a restart or on another API server), then the listener, the store watches
-     * and Vert.x are closed. Blocks up to about 15 s.
+     * and Vert.x are closed. Blocks up to about 15 s. Closing again does nothing.
      */
     @Override
     public void close() {
-        closed = true;
-        shutdown.begin();
+        if (!shutdown.begin()) {
+            return;
+        }
         caches.values().forEach(WatchCache::close);
         try {
             if (!shutdown.awaitWatchesEnded(2000)) {

@@ -1,5 +1,9 @@
 package io.caravel.apiserver.http;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -13,13 +17,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Shutdown {
     private final AtomicBoolean closing = new AtomicBoolean();
     private final AtomicInteger openWatches = new AtomicInteger();
+    /** Completed when the last open watch ends after {@link #begin()}. */
+    private final CompletableFuture<Void> watchesEnded = new CompletableFuture<>();
 
-    /** Refuses new requests from now on. */
-    public void begin() {
-        closing.set(true);
+    /** Refuses new requests from now on; returns whether this call began the shutdown (false if it had begun). */
+    public boolean begin() {
+        boolean first = closing.compareAndSet(false, true);
+        if (openWatches.get() == 0) {
+            watchesEnded.complete(null);
+        }
+        return first;
     }
 
-    boolean closing() {
+    /** Whether {@link #begin()} was called. */
+    public boolean closing() {
         return closing.get();
     }
 
@@ -28,7 +39,9 @@ public final class Shutdown {
     }
 
     void watchEnded() {
-        openWatches.decrementAndGet();
+        if (openWatches.decrementAndGet() == 0 && closing.get()) {
+            watchesEnded.complete(null);
+        }
     }
 
     /** The number of watch streams not yet ended. */
@@ -38,13 +51,13 @@ public final class Shutdown {
 
     /** Waits up to {@code millis} until no watch stream is open; returns whether none is. */
     public boolean awaitWatchesEnded(long millis) throws InterruptedException {
-        long deadline = System.nanoTime() + millis * 1_000_000L;
-        while (openWatches.get() > 0) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            Thread.sleep(5);
+        try {
+            watchesEnded.get(millis, TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
         }
-        return true;
     }
 }

@@ -203,9 +203,7 @@ class ApiServerHttpTest {
         api.delete("/api/v1/namespaces/history/configmaps/h");
         // a server started after these writes still serves a watch from before them (from the store's history)
         ApiServer other = ApiServer.start(kv, ApiServerOptions.defaults().withListen("127.0.0.1", 0).withWatchCacheCapacity(50));
-        try {
-            Api b = new Api(other.port());
-            Api.Watch w = b.watch("/api/v1/namespaces/history/configmaps?watch=true&resourceVersion=" + rv);
+        try (Api.Watch w = new Api(other.port()).watch("/api/v1/namespaces/history/configmaps?watch=true&resourceVersion=" + rv)) {
             JsonNode modified = w.next();
             assertThat(modified.path("type").asText()).isEqualTo("MODIFIED");
             assertThat(modified.at("/object/data/k").asText()).isEqualTo("1");
@@ -217,7 +215,7 @@ class ApiServerHttpTest {
             assertThat(w.next().path("type").asText()).as("close ends the stream cleanly").isEqualTo("END");
             assertThat(w.cleanEnd()).as("with the last chunk, not a cut connection").isTrue();
         } finally {
-            other.close();
+            other.close(); // a second close does nothing
         }
         // compaction past rv: 410 from a new server
         kv.compact(kv.currentRevision().get()).get();

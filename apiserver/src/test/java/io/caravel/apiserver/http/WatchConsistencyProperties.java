@@ -8,6 +8,8 @@ import io.caravel.apiserver.ApiServer;
 import io.caravel.apiserver.ApiServerOptions;
 import io.caravel.apiserver.storage.InMemoryKvClient;
 import io.caravel.apiserver.testing.Api;
+import io.caravel.apiserver.testing.Processes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -38,11 +40,14 @@ class WatchConsistencyProperties {
         kv = new InMemoryKvClient();
         server = ApiServer.start(kv, ApiServerOptions.defaults().withListen("127.0.0.1", 0).withWatchCacheCapacity(1000));
         api = new Api(server.port());
-        Api.Response ns;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        do {
-            ns = api.post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"props\"}}");
-        } while (ns.code() != 201 && ns.code() != 409 && System.nanoTime() < deadline);
+        Processes.await(Duration.ofSeconds(10), "namespace props", () -> {
+            try {
+                int code = api.post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"props\"}}").code();
+                return code == 201 || code == 409;
+            } catch (Exception e) {
+                return false;
+            }
+        });
     }
 
     @AfterContainer

@@ -70,8 +70,9 @@ public final class Api {
         private volatile boolean cleanEnd;
 
         Watch(String path) throws IOException, InterruptedException {
-            HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
+            // the timeout bounds the wait for the response headers, not the stream
+            HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(base + path))
+                    .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofInputStream());
             code = r.statusCode();
             in = r.body();
             Thread t = new Thread(() -> {

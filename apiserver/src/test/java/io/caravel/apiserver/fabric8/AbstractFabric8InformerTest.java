@@ -435,6 +435,15 @@ abstract class AbstractFabric8InformerTest {
         return want;
     }
 
+    /** The informers relisted after a 410: they report {@link #afterRelist} and hold the store's pods. */
+    private void awaitRelistSince(Map<String, List<String>> before) {
+        Map<String, List<String>> want = afterRelist(before, expected);
+        expected.clear();
+        expected.putAll(want);
+        awaitEvents(expected);
+        assertCachesMatchStore();
+    }
+
     @Test
     @Order(4)
     void informersRelistAfter410WhenTheStoreWasCompacted() throws Exception {
@@ -450,11 +459,7 @@ abstract class AbstractFabric8InformerTest {
         long rev = kv.currentRevision().get(10, TimeUnit.SECONDS);
         kv.compact(rev).get(30, TimeUnit.SECONDS);
         primary = startPrimary();
-        Map<String, List<String>> want = afterRelist(before, expected);
-        expected.clear();
-        expected.putAll(want);
-        awaitEvents(expected);
-        assertCachesMatchStore();
+        awaitRelistSince(before);
         // watching again after the relist
         bump("p6");
         delete("p7");
@@ -474,11 +479,7 @@ abstract class AbstractFabric8InformerTest {
         delete("p10");
         create("p16");
         primary = startPrimary();
-        Map<String, List<String>> want = afterRelist(before, expected);
-        expected.clear();
-        expected.putAll(want);
-        awaitEvents(expected);
-        assertCachesMatchStore();
+        awaitRelistSince(before);
         bump("p8");
         awaitEvents(expected);
         assertCachesMatchStore();

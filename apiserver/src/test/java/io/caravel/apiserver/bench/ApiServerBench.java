@@ -331,7 +331,10 @@ public final class ApiServerBench {
                 created.countDown();
             });
         }
-        created.await(120, TimeUnit.SECONDS);
+        if (!created.await(120, TimeUnit.SECONDS) || failure.get() != null) {
+            closers.forEach(Runnable::run);
+            throw new IllegalStateException("paced creates failed (" + created.getCount() + " unanswered)", failure.get());
+        }
         long expected = (long) watchEvents * watchers;
         long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (delivered.get() < expected && System.nanoTime() < waitUntil) {

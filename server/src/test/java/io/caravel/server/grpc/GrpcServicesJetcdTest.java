@@ -230,8 +230,12 @@ class GrpcServicesJetcdTest {
     @Test
     void progressRequestIsAnsweredWithTheCurrentRevision() throws Exception {
         BlockingQueue<WatchResponse> responses = new LinkedBlockingQueue<>();
-        try (Watch.Watcher w = client.getWatchClient().watch(b("p"), WatchOption.builder().build(), responses::add)) {
-            Thread.sleep(500); // the watcher starts "from now": let its stream be created first
+        try (Watch.Watcher w = client.getWatchClient().watch(b("p"), WatchOption.builder().withCreateNotify(true).build(),
+                responses::add)) {
+            // the watcher starts "from now": wait for its created response before writing
+            WatchResponse created = responses.poll(10, TimeUnit.SECONDS);
+            assertThat(created).isNotNull();
+            assertThat(created.isCreatedNotify()).isTrue();
             long rev = kv.put(b("p"), b("1")).get().getHeader().getRevision();
             assertThat(responses.poll(10, TimeUnit.SECONDS).getEvents()).hasSize(1);
             kv.put(b("unwatched"), b("x")).get();

@@ -4,10 +4,11 @@ import io.caravel.raft.SnapshotRestore;
 import io.caravel.server.config.ServerFlags.Flag;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Parses {@code caravel snapshot restore <file> [flags]}: the flags of etcd's {@code etcdutl snapshot
@@ -54,57 +55,22 @@ public final class RestoreFlags {
      * @throws UsageException with a message naming the offending argument, flag or value
      */
     public static SnapshotRestore.Options parse(String... args) throws UsageException {
-        Map<String, String> given = new LinkedHashMap<>();
-        String file = null;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (!a.startsWith("-")) {
-                if (file != null) {
-                    throw new UsageException("unexpected argument '" + a + "' (one snapshot file, given: " + file + ")");
-                }
-                file = a;
-                continue;
-            }
-            String body = a.startsWith("--") ? a.substring(2) : a.substring(1);
-            String name;
-            String value;
-            int eq = body.indexOf('=');
-            if (eq >= 0) {
-                name = body.substring(0, eq);
-                value = body.substring(eq + 1);
-            } else if (body.equals("skip-hash-check")) {
-                name = body;
-                value = "true";
-            } else {
-                name = body;
-                if (i + 1 >= args.length) {
-                    throw new UsageException("flag needs an argument: --" + name);
-                }
-                value = args[++i];
-            }
-            if (FLAGS.stream().noneMatch(f -> f.name().equals(name))) {
-                throw new UsageException("unknown flag: --" + name);
-            }
-            if (given.put(name, value) != null) {
-                throw new UsageException("flag given twice: --" + name);
-            }
-        }
-        if (file == null) {
+        List<String> files = new ArrayList<>();
+        Map<String, String> given = ServerFlags.given(FLAGS, args, Set.of("skip-hash-check"), files);
+        if (files.isEmpty()) {
             throw new UsageException("the snapshot file to restore is missing");
         }
+        if (files.size() > 1) {
+            throw new UsageException("unexpected argument '" + files.get(1) + "' (one snapshot file, given: " + files.get(0) + ")");
+        }
+        String file = files.get(0);
         String name = get(given, "name");
         if (name.isBlank()) {
             throw new UsageException("--name must not be empty");
         }
         List<URI> advertise = ServerFlags.urls("initial-advertise-peer-urls", get(given, "initial-advertise-peer-urls"), true);
         Map<String, String> cluster = ServerFlags.initialCluster(given.get("initial-cluster"), name, advertise.get(0));
-        if (!cluster.containsKey(name)) {
-            throw new UsageException("--initial-cluster must include this member's --name '" + name + "': " + cluster.keySet());
-        }
-        if (!ServerFlags.sameUrl(cluster.get(name), advertise.get(0).toString())) {
-            throw new UsageException("--initial-cluster has " + name + "=" + cluster.get(name)
-                    + " but --initial-advertise-peer-urls is " + advertise.get(0));
-        }
+        ServerFlags.checkOwnEntry(cluster, name, advertise.get(0), true);
         String token = get(given, "initial-cluster-token");
         if (token.isBlank()) {
             throw new UsageException("--initial-cluster-token must not be empty");
@@ -118,7 +84,6 @@ public final class RestoreFlags {
     }
 
     private static String get(Map<String, String> given, String name) {
-        String v = given.get(name);
-        return v != null ? v : FLAGS.stream().filter(f -> f.name().equals(name)).findFirst().orElseThrow().defaultValue();
+        return ServerFlags.get(FLAGS, given, name);
     }
 }

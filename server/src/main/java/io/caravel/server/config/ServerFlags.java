@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Parses {@code caravel server} flags, named and defaulted as etcd's ({@code server/embed/config.go},
@@ -65,11 +66,25 @@ public final class ServerFlags {
      * @throws UsageException with a message naming the offending flag or value
      */
     public static ServerConfig parse(String... args) throws UsageException {
+        return build(given(FLAGS, args, Set.of(), null));
+    }
+
+    /**
+     * The flags of {@code args} by name, each checked against {@code flags}: {@code --flag=value} or
+     * {@code --flag value}, and a bare {@code --flag} for one of {@code switches} ("true"). Arguments that are
+     * not flags go to {@code positional}, or are refused when it is null.
+     */
+    static Map<String, String> given(List<Flag> flags, String[] args, Set<String> switches, List<String> positional)
+            throws UsageException {
         Map<String, String> given = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (!a.startsWith("-")) {
-                throw new UsageException("unexpected argument '" + a + "'");
+                if (positional == null) {
+                    throw new UsageException("unexpected argument '" + a + "'");
+                }
+                positional.add(a);
+                continue;
             }
             String body = a.startsWith("--") ? a.substring(2) : a.substring(1);
             String name;
@@ -78,6 +93,9 @@ public final class ServerFlags {
             if (eq >= 0) {
                 name = body.substring(0, eq);
                 value = body.substring(eq + 1);
+            } else if (switches.contains(body)) {
+                name = body;
+                value = "true";
             } else {
                 name = body;
                 if (i + 1 >= args.length) {
@@ -85,22 +103,27 @@ public final class ServerFlags {
                 }
                 value = args[++i];
             }
-            if (FLAGS.stream().noneMatch(f -> f.name().equals(name))) {
+            if (flags.stream().noneMatch(f -> f.name().equals(name))) {
                 throw new UsageException("unknown flag: --" + name);
             }
             if (given.put(name, value) != null) {
                 throw new UsageException("flag given twice: --" + name);
             }
         }
-        return build(given);
+        return given;
     }
 
-    private static String get(Map<String, String> given, String name) {
+    /** The value given for flag {@code name}, else its default in {@code flags}. */
+    static String get(List<Flag> flags, Map<String, String> given, String name) {
         String v = given.get(name);
         if (v != null) {
             return v;
         }
-        return FLAGS.stream().filter(f -> f.name().equals(name)).findFirst().orElseThrow().defaultValue();
+        return flags.stream().filter(f -> f.name().equals(name)).findFirst().orElseThrow().defaultValue();
+    }
+
+    private static String get(Map<String, String> given, String name) {
+        return get(FLAGS, given, name);
     }
 
     private static ServerConfig build(Map<String, String> g) throws UsageException {
@@ -120,13 +143,7 @@ public final class ServerFlags {
             throw new UsageException("--initial-cluster-state must be 'new' or 'existing', got '" + state + "'");
         }
         boolean newCluster = state.equals("new");
-        if (newCluster && !cluster.containsKey(name)) {
-            throw new UsageException("--initial-cluster must include this member's --name '" + name + "': " + cluster.keySet());
-        }
-        if (cluster.containsKey(name) && !sameUrl(cluster.get(name), advertisePeer.get(0).toString())) {
-            throw new UsageException("--initial-cluster has " + name + "=" + cluster.get(name)
-                    + " but --initial-advertise-peer-urls is " + advertisePeer.get(0));
-        }
+        checkOwnEntry(cluster, name, advertisePeer.get(0), newCluster);
 
         long quota = longValue(g, "quota-backend-bytes", 0, Long.MAX_VALUE);
         String mode = get(g, "auto-compaction-mode");
@@ -183,7 +200,19 @@ public final class ServerFlags {
         return cluster;
     }
 
-    static boolean sameUrl(String a, String b) {
+    /** {@code cluster} lists member {@code name} (required when {@code mustInclude}) at {@code advertisePeer}. */
+    static void checkOwnEntry(Map<String, String> cluster, String name, URI advertisePeer, boolean mustInclude)
+            throws UsageException {
+        if (mustInclude && !cluster.containsKey(name)) {
+            throw new UsageException("--initial-cluster must include this member's --name '" + name + "': " + cluster.keySet());
+        }
+        if (cluster.containsKey(name) && !sameUrl(cluster.get(name), advertisePeer.toString())) {
+            throw new UsageException("--initial-cluster has " + name + "=" + cluster.get(name)
+                    + " but --initial-advertise-peer-urls is " + advertisePeer);
+        }
+    }
+
+    private static boolean sameUrl(String a, String b) {
         return stripSlash(a).equals(stripSlash(b));
     }
 

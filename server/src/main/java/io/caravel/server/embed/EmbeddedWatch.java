@@ -4,7 +4,6 @@ import io.caravel.server.watch.WatchHub;
 import io.caravel.server.watch.WatchListener;
 import io.caravel.server.watch.WatchSpec;
 import io.caravel.store.Event;
-import io.caravel.watch.ListenerWatch;
 import io.caravel.watch.WatchRequest;
 import java.util.List;
 import java.util.Objects;
@@ -54,15 +53,5 @@ public final class EmbeddedWatch {
                 listener.onCanceled(compactRevision, reason);
             }
         }));
-    }
-
-    /**
-     * Starts a watch with the hub's own request and listener types (progress notifications included);
-     * close the returned watch to end it.
-     *
-     * @throws IllegalStateException when the node is closed
-     */
-    public ListenerWatch watch(WatchRequest request, io.caravel.watch.WatchListener listener) {
-        return hub.watch(request, executor, listener);
     }
 }

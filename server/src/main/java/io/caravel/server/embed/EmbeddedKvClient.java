@@ -63,8 +63,7 @@ public final class EmbeddedKvClient implements KvClient {
 
     @Override
     public CompletableFuture<Optional<KeyValue>> get(String key) {
-        return map(() -> node.kv().range(RangeRequest.get(Bytes.of(key))),
-                r -> r.kvs().isEmpty() ? Optional.empty() : Optional.of(convert(r.kvs().get(0))));
+        return map(() -> node.kv().get(key), o -> o.map(EmbeddedKvClient::convert));
     }
 
     @Override

@@ -4,15 +4,16 @@ import io.caravel.raft.command.AlarmCmd;
 import io.caravel.raft.command.Command;
 import io.caravel.raft.command.CommandCodec;
 import io.caravel.raft.command.CommandReply;
+import io.caravel.raft.command.LearnerReadyQuery;
 import io.caravel.raft.command.LeaseKeepAliveQuery;
 import io.caravel.raft.command.LeaseTimeToLiveQuery;
-import io.caravel.raft.command.LearnerReadyQuery;
 import io.caravel.raft.command.PublishCmd;
 import io.caravel.raft.command.Query;
 import io.caravel.raft.command.QueryReply;
 import io.caravel.raft.command.ReadBarrierCmd;
 import io.caravel.raft.snapshot.CheckpointArchive;
 import io.caravel.raft.snapshot.CheckpointService;
+import io.caravel.raft.snapshot.FileTrees;
 import io.caravel.raft.statemachine.ClusterMeta;
 import io.caravel.raft.statemachine.KvStateMachine;
 import io.caravel.raft.statemachine.Lessor;
@@ -71,7 +72,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
-import java.util.stream.Stream;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
@@ -667,16 +667,6 @@ public final class RatisReplicatedKv implements ReplicatedKv {
                 .setMessage(Message.valueOf(KvStateMachine.wrap(payload)))
                 .setType(type)
                 .build();
-    }
-
-    private CompletableFuture<Void> delay(long millis) {
-        CompletableFuture<Void> f = new CompletableFuture<>();
-        try {
-            scheduler.schedule(() -> f.complete(null), millis, TimeUnit.MILLISECONDS);
-        } catch (RuntimeException e) {
-            f.completeExceptionally(ClusterError.STOPPED.exception());
-        }
-        return f;
     }
 
     private static Throwable unwrap(Throwable t) {
@@ -1305,7 +1295,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         boolean wasPending = pendingAdds.remove(id) != null;
         CompletableFuture<Void> task = addTasks.get(id);
         CompletableFuture<Void> stopped = task == null ? CompletableFuture.completedFuture(null)
-                : task.handle((v, e) -> (Void) null).copy()
+                : task.handle((v, e) -> (Void) null)
                         .completeOnTimeout(null, tuning.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
         return stopped.thenCompose(v -> linearizableBarrier()).thenCompose(v -> {
             if (!inConfiguration(peerId)) {
@@ -1511,13 +1501,8 @@ public final class RatisReplicatedKv implements ReplicatedKv {
     }
 
     private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
+        try {
+            FileTrees.deleteTree(dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,6 +1,7 @@
 package io.caravel.raft;
 
 import io.caravel.raft.snapshot.CheckpointArchive;
+import io.caravel.raft.snapshot.FileTrees;
 import io.caravel.raft.statemachine.KvStateMachine;
 import io.caravel.store.LogPosition;
 import io.caravel.store.StoreOptions;
@@ -16,7 +17,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
@@ -316,14 +316,7 @@ public final class SnapshotRestore {
     }
 
     private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        }
+        FileTrees.deleteTree(dir);
     }
 
     /** Counts the bytes read and reports "n of total" at most every two seconds. */

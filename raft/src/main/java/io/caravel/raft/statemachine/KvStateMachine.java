@@ -6,6 +6,7 @@ import io.caravel.raft.command.CommandReply;
 import io.caravel.raft.command.EmptyReply;
 import io.caravel.raft.command.Query;
 import io.caravel.raft.command.QueryReply;
+import io.caravel.raft.snapshot.FileTrees;
 import io.caravel.store.ApplyResult;
 import io.caravel.store.CommitListener;
 import io.caravel.store.LogPosition;
@@ -18,7 +19,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -27,7 +27,6 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
-import java.util.stream.Stream;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.proto.RaftProtos.RaftConfigurationProto;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
@@ -433,16 +432,15 @@ public final class KvStateMachine extends BaseStateMachine {
     // ---- queries --------------------------------------------------------------------------------
 
     /**
-     * Read-only requests. Ratis calls it after ReadIndex (the {@code LINEARIZABLE} read option), once
-     * this member has applied up to the read index; it may run concurrently with apply.
+     * Read-only requests, answered by the leader's hooks (lease keep-alive and time-to-live, learner
+     * readiness). Ratis calls it after ReadIndex (the {@code LINEARIZABLE} read option); it may run
+     * concurrently with apply.
      */
     @Override
     public CompletableFuture<Message> query(Message request) {
         try {
             Query q = Query.parseFrom(request.getContent().toByteArray());
-            QueryReply reply = q.hasBarrier()
-                    ? QueryReply.newBuilder().setAppliedIndex(getLastAppliedTermIndex().getIndex()).build()
-                    : hooks.leaseQuery(q);
+            QueryReply reply = hooks.leaseQuery(q);
             return CompletableFuture.completedFuture(Message.valueOf(UnsafeByteOperations.unsafeWrap(reply.toByteArray())));
         } catch (IOException | RuntimeException e) {
             return CompletableFuture.failedFuture(e);
@@ -551,14 +549,7 @@ public final class KvStateMachine extends BaseStateMachine {
     }
 
     static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-                Files.delete(p);
-            }
-        }
+        FileTrees.deleteTree(dir);
     }
 
     /** The shaded ByteString of a message's bytes (for the node; never leaves the raft module). */

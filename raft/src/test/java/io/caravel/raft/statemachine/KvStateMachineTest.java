@@ -140,12 +140,15 @@ class KvStateMachineTest {
     }
 
     @Test
-    void barrierQueryAnswersTheAppliedIndex() throws Exception {
-        KvStateMachine sm = open(new Recorder());
+    void aReadBarrierEntryChangesNothingButAdvancesThePosition() throws Exception {
+        Recorder hooks = new Recorder();
+        KvStateMachine sm = open(hooks);
         apply(sm, 1, 1, CommandCodec.encode(PutRequest.of("k", "v")));
-        Query q = Query.newBuilder().setBarrier(io.caravel.raft.command.ReadBarrier.getDefaultInstance()).build();
-        Message m = sm.query(Message.valueOf(KvStateMachine.wrap(q.toByteArray()))).get(10, TimeUnit.SECONDS);
-        assertThat(QueryReply.parseFrom(m.getContent().toByteArray()).getAppliedIndex()).isEqualTo(1);
+        Command barrier = Command.newBuilder().setReadBarrier(io.caravel.raft.command.ReadBarrierCmd.getDefaultInstance()).build();
+        CommandReply reply = apply(sm, 1, 2, barrier);
+        assertThat(reply.getAppliedIndex()).isEqualTo(2);
+        assertThat(sm.withStore(MvccStore::appliedPosition).index()).isEqualTo(2);
+        assertThat(sm.withStore(MvccStore::currentRevision)).as("a barrier makes no revision").isEqualTo(2);
         sm.close();
     }
 }

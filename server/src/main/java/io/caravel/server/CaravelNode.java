@@ -169,7 +169,7 @@ public final class CaravelNode implements AutoCloseable {
     /**
      * Completes once this member knows a leader and has published its name and client URLs through Raft
      * (etcd's readiness: only then does the member list show it by name); polled every 50 ms, fails after
-     * {@code timeout}.
+     * {@code timeout} or when the node stops first.
      */
     public CompletableFuture<Void> ready(Duration timeout) {
         CompletableFuture<Void> done = new CompletableFuture<>();
@@ -186,6 +186,8 @@ public final class CaravelNode implements AutoCloseable {
                 done.completeExceptionally(e);
             }
         }, 0, 50, TimeUnit.MILLISECONDS);
+        // The poll stops with the node's scheduler: a node that stops first fails the wait instead of leaving it open.
+        terminated.whenComplete((v, e) -> done.completeExceptionally(new IllegalStateException("the node stopped before it was ready")));
         done.whenComplete((v, e) -> poll.cancel(false));
         return done;
     }

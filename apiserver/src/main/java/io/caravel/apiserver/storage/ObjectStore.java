@@ -263,26 +263,31 @@ public final class ObjectStore {
      * read would cost a linearizable round trip per create); a namespace the cache does not have, or has as
      * terminating, is read from the store. As in kube, a create racing with the namespace's deletion may still
      * land: the namespace's finalization deletes it.
+     *
+     * <p>Executor: none of its own. The check, and the create after it, go on in the caller's thread (a request's
+     * event loop, where every other write starts too) or, after a store read, in the client thread that completed
+     * the read (as update's retries do). Never in the namespaces' watch-cache thread: that single thread delivers
+     * every namespace watcher's events, and the create's continuation issues the store write (an in-process client
+     * does that work in the calling thread), so a slow or blocking write there would stall them all. Hence
+     * {@link WatchCache#get} is a plain read answered in the calling thread (as kube's NamespaceLifecycle reads
+     * its informer's lister), not a task queued on the cache thread whose future completes there.
      */
     private CompletableFuture<Void> checkNamespace(ResourceType type, String namespace, String name) {
         String key = ResourceTypes.NAMESPACES.key(null, namespace);
         WatchCache cache = namespaces;
-        CompletableFuture<Optional<StoredObject>> cached = cache == null
-                ? CompletableFuture.completedFuture(Optional.empty()) : cache.get(key);
-        return cached.thenCompose(c -> {
-            if (c.isPresent() && !Meta.deleting(c.get().object())) {
-                return CompletableFuture.completedFuture(null);
+        Optional<StoredObject> cached = cache == null ? Optional.empty() : cache.get(key);
+        if (cached.isPresent() && !Meta.deleting(cached.get().object())) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return translated(kv.get(key)).thenApply(ns -> {
+            if (ns.isEmpty()) {
+                throw ApiException.notFound(ResourceTypes.NAMESPACES, namespace);
             }
-            return translated(kv.get(key)).thenApply(ns -> {
-                if (ns.isEmpty()) {
-                    throw ApiException.notFound(ResourceTypes.NAMESPACES, namespace);
-                }
-                if (Meta.deleting(StoredObject.decode(ns.get()).object())) {
-                    throw ApiException.forbidden(type, name, "unable to create new content in namespace " + namespace
-                            + " because it is being terminated");
-                }
-                return null;
-            });
+            if (Meta.deleting(StoredObject.decode(ns.get()).object())) {
+                throw ApiException.forbidden(type, name, "unable to create new content in namespace " + namespace
+                        + " because it is being terminated");
+            }
+            return null;
         });
     }
 

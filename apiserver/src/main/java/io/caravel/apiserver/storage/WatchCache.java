@@ -9,9 +9,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * revisions passed; like etcd, only compaction (or a full window) makes a revision too old.
  *
  * <p>Threading: all state lives on one thread of the cache; {@link Sink} methods are called on it and must not
- * block. Public methods are thread-safe.
+ * block. Public methods are thread-safe. The one exception to the confinement is the map of current objects: it
+ * is written only on the cache thread but may be read from any thread, so that {@link #get} answers on the
+ * caller's thread without waiting for (or continuing on) the cache thread.
  */
 public final class WatchCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WatchCache.class);
@@ -85,8 +89,16 @@ public final class WatchCache implements AutoCloseable {
     private final long bookmarkMillis;
     private final ScheduledExecutorService thread;
 
+    /**
+     * The current objects by key: replaced and modified only on the cache thread, read on any thread by
+     * {@link #get} (hence a concurrent map, published through this volatile field on each re-list).
+     */
+    private volatile NavigableMap<String, StoredObject> objects = new ConcurrentSkipListMap<>();
+    /** Set on the cache thread, read by {@link #get} on any thread. */
+    private volatile boolean ready;
+    private volatile boolean closed;
+
     // --- state, confined to the cache thread
-    private final TreeMap<String, StoredObject> objects = new TreeMap<>();
     private final ArrayDeque<Event> window = new ArrayDeque<>();
     private final Set<Watcher> watchers = new LinkedHashSet<>();
     private final List<Runnable> whenReady = new ArrayList<>();
@@ -101,8 +113,6 @@ public final class WatchCache implements AutoCloseable {
     private long replayedTo;
     /** The highest compaction point the store reported, below which no watch can start. */
     private long compactedFloor;
-    private boolean ready;
-    private boolean closed;
     private KvWatch storeWatch;
     private long generation;
     private long backoffMillis = 100;
@@ -139,7 +149,7 @@ public final class WatchCache implements AutoCloseable {
             return;
         }
         long gen = ++generation;
-        TreeMap<String, StoredObject> fresh = new TreeMap<>();
+        NavigableMap<String, StoredObject> fresh = new ConcurrentSkipListMap<>();
         listAll(null, 0, fresh).whenComplete((rev, err) -> thread.execute(() -> {
             if (closed || gen != generation) {
                 return;
@@ -149,8 +159,7 @@ public final class WatchCache implements AutoCloseable {
                 retryLater();
                 return;
             }
-            objects.clear();
-            objects.putAll(fresh);
+            objects = fresh;
             window.clear();
             revision = rev;
             listRevision = rev;
@@ -167,7 +176,7 @@ public final class WatchCache implements AutoCloseable {
         }));
     }
 
-    private CompletableFuture<Long> listAll(String start, long rev, TreeMap<String, StoredObject> into) {
+    private CompletableFuture<Long> listAll(String start, long rev, NavigableMap<String, StoredObject> into) {
         return kv.list(type.keyPrefix(), rev, 1000, start).thenCompose(page -> {
             for (KeyValue k : page.items()) {
                 into.put(k.key(), StoredObject.decode(k));
@@ -377,19 +386,17 @@ public final class WatchCache implements AutoCloseable {
     }
 
     /**
-     * The cached object at {@code key}: empty when the cache does not have it, or is not ready (starting,
-     * re-listing) or closed. May trail the store by the cache's lag.
+     * The cached object at {@code key}, read on the caller's thread: never blocks and never involves the cache
+     * thread, so a caller that continues with other work (a store request, say) does it on its own thread and
+     * cannot hold back the events of this cache's watchers. Empty when the cache does not have the object, or is
+     * not ready (starting, re-listing) or closed. May trail the store by the cache's lag.
      */
-    public CompletableFuture<java.util.Optional<StoredObject>> get(String key) {
-        CompletableFuture<java.util.Optional<StoredObject>> f = new CompletableFuture<>();
-        try {
-            thread.execute(() -> {
-                f.complete(closed || !ready ? java.util.Optional.empty() : java.util.Optional.ofNullable(objects.get(key)));
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            f.complete(java.util.Optional.empty());
+    public Optional<StoredObject> get(String key) {
+        // ready is written after objects on (re-)list, so a reader that sees ready sees the listed map
+        if (closed || !ready) {
+            return Optional.empty();
         }
-        return f;
+        return Optional.ofNullable(objects.get(key));
     }
 
     /** The cache's current revision, once it is ready. */

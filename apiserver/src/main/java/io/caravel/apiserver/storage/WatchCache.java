@@ -55,7 +55,7 @@ public final class WatchCache implements AutoCloseable {
      *
      * @param type   ADDED, MODIFIED or DELETED
      * @param object the new state (for DELETED: the last state, with resourceVersion = the deletion revision)
-     * @param prev   the previous state (null for ADDED)
+     * @param prev   the previous state: null exactly for ADDED
      */
     public record Event(EventType type, StoredObject object, StoredObject prev) {
         public long revision() {
@@ -284,24 +284,16 @@ public final class WatchCache implements AutoCloseable {
             }
             replaying = false;
             String key = e.kv().key();
-            StoredObject prev = objects.get(key);
-            Event ev;
+            Event ev = event(e, objects.get(key));
             if (e.type() == KvEvent.Type.PUT) {
-                StoredObject o = StoredObject.decode(e.kv());
-                objects.put(key, o);
-                ev = new Event(prev == null ? EventType.ADDED : EventType.MODIFIED, o, prev);
+                objects.put(key, ev.object());
             } else {
                 objects.remove(key);
-                if (prev == null) {
-                    if (e.prevKv() == null) {
-                        continue;
-                    }
-                    prev = StoredObject.decode(e.prevKv());
-                }
-                ev = new Event(EventType.DELETED, prev.atRevision(e.revision()), prev);
             }
-            revision = Math.max(revision, e.revision());
-            publish(ev);
+            if (ev != null) {
+                revision = Math.max(revision, e.revision());
+                publish(ev);
+            }
         }
     }
 
@@ -311,21 +303,33 @@ public final class WatchCache implements AutoCloseable {
      */
     private void replayed(KvEvent e) {
         replayedTo = Math.max(replayedTo, e.revision());
-        Event ev;
-        if (e.type() == KvEvent.Type.PUT) {
-            StoredObject o = StoredObject.decode(e.kv());
-            StoredObject prev = e.prevKv() == null ? null : StoredObject.decode(e.prevKv());
-            boolean created = e.kv().version() == 1 || (prev == null && e.kv().createRevision() == e.kv().modRevision());
-            ev = new Event(created ? EventType.ADDED : EventType.MODIFIED, o, created ? null : prev);
-        } else {
-            if (e.prevKv() == null) {
-                // the store no longer has the deleted object: nothing to show (as for a live delete of an unknown key)
-                return;
-            }
-            StoredObject prev = StoredObject.decode(e.prevKv());
-            ev = new Event(EventType.DELETED, prev.atRevision(e.revision()), prev);
+        Event ev = event(e, null);
+        if (ev != null) {
+            publish(ev);
         }
-        publish(ev);
+    }
+
+    /**
+     * The cache event of a store event: the one place they are built, for live changes and replayed history alike,
+     * so that a watcher served from the window sees what a watcher that was there saw.
+     *
+     * @param e      the store event
+     * @param cached the key's state before {@code e} as the cache holds it, for a live change (null when the cache
+     *               does not have the key); null for history, whose listed state is later than {@code e}. When
+     *               null, the store's {@code prevKv} is the previous state.
+     * @return ADDED (no previous state) when the put created the key or nothing earlier is known, MODIFIED with
+     *         the previous state, DELETED with the last state at the deletion's revision; null for the deletion
+     *         of a key whose last state neither the cache nor the store has (there is nothing to show)
+     */
+    private static Event event(KvEvent e, StoredObject cached) {
+        StoredObject prev = cached != null ? cached : e.prevKv() == null ? null : StoredObject.decode(e.prevKv());
+        if (e.type() == KvEvent.Type.DELETE) {
+            return prev == null ? null : new Event(EventType.DELETED, prev.atRevision(e.revision()), prev);
+        }
+        KeyValue kv = e.kv();
+        StoredObject o = StoredObject.decode(kv);
+        boolean created = kv.version() == 1 || kv.createRevision() == kv.modRevision();
+        return created || prev == null ? new Event(EventType.ADDED, o, null) : new Event(EventType.MODIFIED, o, prev);
     }
 
     private void publish(Event ev) {

@@ -8,6 +8,7 @@ import io.caravel.apiserver.ApiServerOptions;
 import io.caravel.apiserver.storage.KvClient;
 import io.caravel.apiserver.testing.Ports;
 import io.caravel.apiserver.testing.Processes;
+import io.caravel.apiserver.testing.StoreFixture;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
@@ -70,6 +71,7 @@ abstract class AbstractFabric8InformerTest {
     static final String NS = "informers";
     static final Duration CONVERGE = Duration.ofSeconds(60);
 
+    private StoreFixture store;
     private KvClient kv;
     private final int port = Ports.free();
     private ApiServer primary;
@@ -87,10 +89,8 @@ abstract class AbstractFabric8InformerTest {
     /** Each live pod's current step label. */
     private final Map<String, Integer> steps = new TreeMap<>();
 
-    /** Starts the store; returns a client of it (closed by the test). */
-    protected abstract KvClient startStore() throws Exception;
-
-    protected abstract void stopStore();
+    /** Starts the store the scenarios run on (closed after them). */
+    protected abstract StoreFixture startStore() throws Exception;
 
     private ApiServer startPrimary() {
         return ApiServer.start(kv, ApiServerOptions.defaults().withListen("127.0.0.1", port).withWatchCacheCapacity(WINDOW));
@@ -106,7 +106,8 @@ abstract class AbstractFabric8InformerTest {
 
     @BeforeAll
     void start() throws Exception {
-        kv = startStore();
+        store = startStore();
+        kv = store.client();
         primary = startPrimary();
         writerServer = ApiServer.start(kv, ApiServerOptions.defaults().withListen("127.0.0.1", 0));
         writer = client(writerServer.port(), false);
@@ -141,10 +142,9 @@ abstract class AbstractFabric8InformerTest {
         if (writerServer != null) {
             writerServer.close();
         }
-        if (kv != null) {
-            kv.close();
+        if (store != null) {
+            store.close();
         }
-        stopStore();
     }
 
     // ------------------------------------------------------------------ writes (through the writer API server)

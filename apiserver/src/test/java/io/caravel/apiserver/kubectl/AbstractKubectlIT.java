@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.caravel.apiserver.ApiServer;
 import io.caravel.apiserver.ApiServerOptions;
-import io.caravel.apiserver.storage.JetcdKvClient;
 import io.caravel.apiserver.testing.Kubectl;
+import io.caravel.apiserver.testing.StoreFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -27,15 +27,13 @@ import org.junit.jupiter.api.Timeout;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(120)
 abstract class AbstractKubectlIT {
-    private JetcdKvClient kv;
+    private StoreFixture store;
     private ApiServer api;
     private Kubectl kubectl;
     private Path dir;
 
-    /** Starts the store; returns its client endpoints. */
-    protected abstract String startStore() throws Exception;
-
-    protected abstract void stopStore();
+    /** Starts the store kubectl's API server runs on (closed after the tests). */
+    protected abstract StoreFixture startStore() throws Exception;
 
     static final String MANIFEST = """
             apiVersion: apps/v1
@@ -91,9 +89,8 @@ abstract class AbstractKubectlIT {
     @BeforeAll
     void start() throws Exception {
         assumeTrue(Kubectl.available(), Kubectl.MISSING);
-        String endpoints = startStore();
-        kv = JetcdKvClient.connect(endpoints);
-        api = ApiServer.start(kv, ApiServerOptions.defaults().withListen("127.0.0.1", 0));
+        store = startStore();
+        api = ApiServer.start(store.client(), ApiServerOptions.defaults().withListen("127.0.0.1", 0));
         dir = Files.createTempDirectory("kubectl-it-");
         kubectl = new Kubectl(dir, "http://127.0.0.1:" + api.port());
         // the system namespaces are created asynchronously at start
@@ -112,10 +109,9 @@ abstract class AbstractKubectlIT {
         if (api != null) {
             api.close();
         }
-        if (kv != null) {
-            kv.close();
+        if (store != null) {
+            store.close();
         }
-        stopStore();
         io.caravel.apiserver.testing.Processes.deleteTree(dir);
     }
 

@@ -1,35 +1,27 @@
 package io.caravel.apiserver.storage;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
-import io.caravel.apiserver.testing.EtcdProcess;
+import io.caravel.apiserver.testing.StoreFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The contract over jetcd against a real Debian etcd started on free ports. */
 class JetcdKvClientEtcdIT extends AbstractKvClientContractTest {
-    private static EtcdProcess etcd;
-    private static JetcdKvClient kv;
+    private static StoreFixture store;
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(EtcdProcess.available(), EtcdProcess.MISSING);
-        etcd = EtcdProcess.start();
-        kv = JetcdKvClient.connect(etcd.endpoint());
+        store = StoreFixture.etcd();
     }
 
     @AfterAll
     static void stop() {
-        if (kv != null) {
-            kv.close();
-        }
-        if (etcd != null) {
-            etcd.close();
+        if (store != null) {
+            store.close();
         }
     }
 
     @Override
     protected KvClient client() {
-        return kv;
+        return store.client();
     }
 }

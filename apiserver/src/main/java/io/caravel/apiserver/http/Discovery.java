@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.caravel.apiserver.resource.Json;
 import io.caravel.apiserver.resource.ResourceType;
 import io.caravel.apiserver.resource.ResourceTypes;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -85,29 +86,39 @@ final class Discovery {
                 strings(r.putArray("categories"), t.categories());
             }
             r.put("storageVersionHash", Integer.toHexString(t.kind().hashCode()));
-            for (String sub : List.of("status", "scale", "binding")) {
-                if (!t.subresources().contains(sub)) {
-                    continue;
-                }
-                ObjectNode s = rs.addObject().put("name", t.plural() + "/" + sub).put("singularName", "")
+            for (Subresource sub : Subresource.of(t)) {
+                ObjectNode s = rs.addObject().put("name", t.plural() + "/" + sub.name()).put("singularName", "")
                         .put("namespaced", t.namespaced());
-                switch (sub) {
-                    case "status" -> {
-                        s.put("kind", t.kind());
-                        strings(s.putArray("verbs"), List.of("get", "patch", "update"));
-                    }
-                    case "scale" -> {
-                        s.put("group", "autoscaling").put("version", "v1").put("kind", "Scale");
-                        strings(s.putArray("verbs"), List.of("get", "patch", "update"));
-                    }
-                    default -> {
-                        s.put("kind", "Binding");
-                        strings(s.putArray("verbs"), List.of("create"));
-                    }
+                // group and version only where they differ from the resource's (empty means the same)
+                if (!sub.group().equals(t.group()) || !sub.version().equals(t.version())) {
+                    s.put("group", sub.group()).put("version", sub.version());
                 }
+                s.put("kind", sub.kind());
+                strings(s.putArray("verbs"), sub.verbs());
             }
         }
         return o;
+    }
+
+    /**
+     * A subresource as both discovery forms describe it: the kind its requests and responses carry and its
+     * verbs. The one description of the subresources we serve ({@code status}, {@code scale}, {@code binding}).
+     */
+    record Subresource(String name, String group, String version, String kind, List<String> verbs) {
+        /** The subresources of {@code t}, in discovery order. */
+        static List<Subresource> of(ResourceType t) {
+            List<Subresource> out = new ArrayList<>();
+            if (t.subresources().contains("status")) {
+                out.add(new Subresource("status", t.group(), t.version(), t.kind(), List.of("get", "patch", "update")));
+            }
+            if (t.subresources().contains("scale")) {
+                out.add(new Subresource("scale", "autoscaling", "v1", "Scale", List.of("get", "patch", "update")));
+            }
+            if (t.subresources().contains("binding")) {
+                out.add(new Subresource("binding", "", "v1", "Binding", List.of("create")));
+            }
+            return out;
+        }
     }
 
     private static void strings(ArrayNode a, List<String> values) {
@@ -141,26 +152,11 @@ final class Discovery {
                         strings(r.putArray("categories"), t.categories());
                     }
                     ArrayNode subs = r.putArray("subresources");
-                    for (String sub : List.of("status", "scale", "binding")) {
-                        if (!t.subresources().contains(sub)) {
-                            continue;
-                        }
-                        ObjectNode s = subs.addObject().put("subresource", sub);
-                        ObjectNode rk = s.putObject("responseKind");
-                        switch (sub) {
-                            case "status" -> {
-                                rk.put("group", t.group()).put("version", t.version()).put("kind", t.kind());
-                                strings(s.putArray("verbs"), List.of("get", "patch", "update"));
-                            }
-                            case "scale" -> {
-                                rk.put("group", "autoscaling").put("version", "v1").put("kind", "Scale");
-                                strings(s.putArray("verbs"), List.of("get", "patch", "update"));
-                            }
-                            default -> {
-                                rk.put("group", "").put("version", "v1").put("kind", "Binding");
-                                strings(s.putArray("verbs"), List.of("create"));
-                            }
-                        }
+                    for (Subresource sub : Subresource.of(t)) {
+                        ObjectNode s = subs.addObject().put("subresource", sub.name());
+                        s.putObject("responseKind").put("group", sub.group()).put("version", sub.version())
+                                .put("kind", sub.kind());
+                        strings(s.putArray("verbs"), sub.verbs());
                     }
                 }
             }

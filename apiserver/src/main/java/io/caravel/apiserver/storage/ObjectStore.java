@@ -23,6 +23,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Kubernetes object semantics over a {@link KvClient}, as kube-apiserver's generic registry and etcd3 storage
@@ -311,15 +312,41 @@ public final class ObjectStore {
      */
     public CompletableFuture<StoredObject> update(ResourceType type, String namespace, String name, boolean statusOnly,
                                                   Mutation mutation) {
-        CompletableFuture<StoredObject> out = new CompletableFuture<>();
-        updateAttempt(type, namespace, name, statusOnly, mutation, 0, out);
+        return retryingLostRaces(type, name, () -> updateAttempt(type, namespace, name, statusOnly, mutation));
+    }
+
+    /**
+     * Runs {@code attempt} until it has a result: an attempt that completes with null lost a compare-and-swap race
+     * and is run again (it reads the latest object itself), up to {@link #MAX_RETRIES} attempts in all, after which
+     * the write fails with 409 ("the object has been modified"). Failures end it at once, translated.
+     */
+    private static <T> CompletableFuture<T> retryingLostRaces(ResourceType type, String name,
+                                                              Supplier<CompletableFuture<T>> attempt) {
+        CompletableFuture<T> out = new CompletableFuture<>();
+        retry(type, name, attempt, 0, out);
         return out;
     }
 
-    private void updateAttempt(ResourceType type, String namespace, String name, boolean statusOnly, Mutation mutation,
-                               int attempt, CompletableFuture<StoredObject> out) {
+    private static <T> void retry(ResourceType type, String name, Supplier<CompletableFuture<T>> attempt, int done,
+                                  CompletableFuture<T> out) {
+        attempt.get().whenComplete((res, err) -> {
+            if (err != null) {
+                out.completeExceptionally(translate(err));
+            } else if (res != null) {
+                out.complete(res);
+            } else if (done + 1 >= MAX_RETRIES) {
+                out.completeExceptionally(ApiException.modified(type, name));
+            } else {
+                retry(type, name, attempt, done + 1, out);
+            }
+        });
+    }
+
+    /** One read-modify-write of an update; null when the write lost a race. */
+    private CompletableFuture<StoredObject> updateAttempt(ResourceType type, String namespace, String name,
+                                                          boolean statusOnly, Mutation mutation) {
         String key = type.key(namespace, name);
-        kv.get(key).thenCompose(cur -> {
+        return kv.get(key).thenCompose(cur -> {
             if (cur.isEmpty()) {
                 throw ApiException.notFound(type, name);
             }
@@ -349,16 +376,6 @@ public final class ObjectStore {
                 }
                 return null; // lost a race: retry
             });
-        }).whenComplete((res, err) -> {
-            if (err != null) {
-                out.completeExceptionally(translate(err));
-            } else if (res != null) {
-                out.complete(res);
-            } else if (attempt + 1 >= MAX_RETRIES) {
-                out.completeExceptionally(ApiException.modified(type, name));
-            } else {
-                updateAttempt(type, namespace, name, statusOnly, mutation, attempt + 1, out);
-            }
         });
     }
 
@@ -462,19 +479,18 @@ public final class ObjectStore {
      * last state (with deletionTimestamp when it is not gone yet) and whether it is gone.
      */
     public CompletableFuture<Deleted> delete(ResourceType type, String namespace, String name, DeleteOptions opts) {
-        CompletableFuture<Deleted> out = new CompletableFuture<>();
-        deleteAttempt(type, namespace, name, opts, 0, out);
-        return out;
+        return retryingLostRaces(type, name, () -> deleteAttempt(type, namespace, name, opts));
     }
 
     /** The outcome of a delete request. */
     public record Deleted(StoredObject object, boolean gone) {
     }
 
-    private void deleteAttempt(ResourceType type, String namespace, String name, DeleteOptions opts, int attempt,
-                               CompletableFuture<Deleted> out) {
+    /** One read-modify-write of a delete; null when the write lost a race. */
+    private CompletableFuture<Deleted> deleteAttempt(ResourceType type, String namespace, String name,
+                                                     DeleteOptions opts) {
         String key = type.key(namespace, name);
-        kv.get(key).thenCompose(cur -> {
+        return kv.get(key).thenCompose(cur -> {
             if (cur.isEmpty()) {
                 throw ApiException.notFound(type, name);
             }
@@ -540,16 +556,6 @@ public final class ObjectStore {
                 }
                 return null;
             });
-        }).whenComplete((res, err) -> {
-            if (err != null) {
-                out.completeExceptionally(translate(err));
-            } else if (res != null) {
-                out.complete(res);
-            } else if (attempt + 1 >= MAX_RETRIES) {
-                out.completeExceptionally(ApiException.modified(type, name));
-            } else {
-                deleteAttempt(type, namespace, name, opts, attempt + 1, out);
-            }
         });
     }
 

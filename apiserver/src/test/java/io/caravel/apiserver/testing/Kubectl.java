@@ -1,5 +1,6 @@
 package io.caravel.apiserver.testing;
 
+import io.caravel.apiserver.ApiServerMain;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -24,21 +25,8 @@ public final class Kubectl {
     public Kubectl(Path dir, String server) throws IOException {
         kubeconfig = dir.resolve("kubeconfig");
         cacheDir = dir.resolve("cache");
-        Files.writeString(kubeconfig, """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: caravel
-                  cluster:
-                    server: %s
-                contexts:
-                - name: caravel
-                  context: {cluster: caravel, user: caravel, namespace: default}
-                current-context: caravel
-                users:
-                - name: caravel
-                  user: {}
-                """.formatted(server));
+        // the kubeconfig `caravel apiserver --kubeconfig` writes, so these tests also check that kubectl takes it
+        Files.writeString(kubeconfig, ApiServerMain.kubeconfig(server));
     }
 
     public static String binary() {

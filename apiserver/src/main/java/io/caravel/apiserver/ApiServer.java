@@ -119,14 +119,6 @@ public final class ApiServer implements AutoCloseable {
             }
 
             @Override
-            public void bookmark(long revision) {
-            }
-
-            @Override
-            public void initialEventsEnd(long revision) {
-            }
-
-            @Override
             public void closed(io.caravel.apiserver.resource.ApiException error) {
                 if (!shutdown.closing()) {
                     vertx.setTimer(1000, id -> {

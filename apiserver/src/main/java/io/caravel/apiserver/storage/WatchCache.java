@@ -68,11 +68,19 @@ public final class WatchCache implements AutoCloseable {
         /** A change (or, during the initial events of a watch without a revision, a synthetic ADDED). */
         void event(Event e);
 
-        /** Everything up to {@code revision} has been delivered (for BOOKMARK events). */
-        void bookmark(long revision);
+        /**
+         * Everything up to {@code revision} has been delivered (for BOOKMARK events). Optional; the default ignores
+         * it.
+         */
+        default void bookmark(long revision) {
+        }
 
-        /** The synthetic initial events are complete as of {@code revision} (for sendInitialEvents). */
-        void initialEventsEnd(long revision);
+        /**
+         * The synthetic initial events are complete as of {@code revision} (for sendInitialEvents). Optional; the
+         * default ignores it.
+         */
+        default void initialEventsEnd(long revision) {
+        }
 
         /** The watch ended: {@code error} is a 410 for a too old revision, or null for a clean end. */
         void closed(ApiException error);

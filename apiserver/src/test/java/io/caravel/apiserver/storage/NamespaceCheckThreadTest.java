@@ -149,14 +149,6 @@ class NamespaceCheckThreadTest {
         }
 
         @Override
-        public void bookmark(long revision) {
-        }
-
-        @Override
-        public void initialEventsEnd(long revision) {
-        }
-
-        @Override
         public void closed(ApiException error) {
         }
     }

@@ -104,14 +104,6 @@ class WatchCacheReplayTest {
         }
 
         @Override
-        public void bookmark(long revision) {
-        }
-
-        @Override
-        public void initialEventsEnd(long revision) {
-        }
-
-        @Override
         public void closed(ApiException error) {
             events.add("closed " + error);
         }

@@ -17,10 +17,13 @@ import java.util.Objects;
  * @param revisionCompactionInterval how often {@code --auto-compaction-mode=revision} checks (etcd: 5 minutes)
  * @param logSegmentSizeBytes the Ratis log segment size; only whole segments are purged
  * @param maxEntryBytes the largest log entry (a request) accepted
+ * @param entriesInFlight how many entries of client writes (each possibly a batch of requests) one member
+ *                        may have proposed and not yet seen applied; requests arriving meanwhile wait and
+ *                        go together in the next entry (group commit, {@link ProposalBatcher})
  */
 public record RaftTuning(StoreOptions store, Duration requestTimeout, Duration leaseTick,
                          Duration leaseCheckpointInterval, Duration revisionCompactionInterval,
-                         long logSegmentSizeBytes, int maxEntryBytes) {
+                         long logSegmentSizeBytes, int maxEntryBytes, int entriesInFlight) {
     public RaftTuning {
         Objects.requireNonNull(store, "store == null");
         Objects.requireNonNull(requestTimeout, "requestTimeout == null");
@@ -30,30 +33,41 @@ public record RaftTuning(StoreOptions store, Duration requestTimeout, Duration l
         if (logSegmentSizeBytes < 1024) {
             throw new IllegalArgumentException("logSegmentSizeBytes must be >= 1024: " + logSegmentSizeBytes);
         }
+        if (entriesInFlight < 1) {
+            throw new IllegalArgumentException("entriesInFlight must be >= 1: " + entriesInFlight);
+        }
     }
 
     public static RaftTuning defaults() {
         return new RaftTuning(StoreOptions.defaults(), Duration.ofSeconds(10), Duration.ofMillis(250),
-                Duration.ofMinutes(5), Duration.ofMinutes(5), 32L << 20, 4 << 20);
+                Duration.ofMinutes(5), Duration.ofMinutes(5), 32L << 20, 4 << 20, 2);
     }
 
     public RaftTuning withStore(StoreOptions v) {
-        return new RaftTuning(v, requestTimeout, leaseTick, leaseCheckpointInterval, revisionCompactionInterval, logSegmentSizeBytes, maxEntryBytes);
+        return new RaftTuning(v, requestTimeout, leaseTick, leaseCheckpointInterval, revisionCompactionInterval, logSegmentSizeBytes, maxEntryBytes, entriesInFlight);
     }
 
     public RaftTuning withRequestTimeout(Duration v) {
-        return new RaftTuning(store, v, leaseTick, leaseCheckpointInterval, revisionCompactionInterval, logSegmentSizeBytes, maxEntryBytes);
+        return new RaftTuning(store, v, leaseTick, leaseCheckpointInterval, revisionCompactionInterval, logSegmentSizeBytes, maxEntryBytes, entriesInFlight);
     }
 
     public RaftTuning withLeaseCheckpointInterval(Duration v) {
-        return new RaftTuning(store, requestTimeout, leaseTick, v, revisionCompactionInterval, logSegmentSizeBytes, maxEntryBytes);
+        return new RaftTuning(store, requestTimeout, leaseTick, v, revisionCompactionInterval, logSegmentSizeBytes, maxEntryBytes, entriesInFlight);
     }
 
     public RaftTuning withRevisionCompactionInterval(Duration v) {
-        return new RaftTuning(store, requestTimeout, leaseTick, leaseCheckpointInterval, v, logSegmentSizeBytes, maxEntryBytes);
+        return new RaftTuning(store, requestTimeout, leaseTick, leaseCheckpointInterval, v, logSegmentSizeBytes, maxEntryBytes, entriesInFlight);
     }
 
     public RaftTuning withLogSegmentSizeBytes(long v) {
-        return new RaftTuning(store, requestTimeout, leaseTick, leaseCheckpointInterval, revisionCompactionInterval, v, maxEntryBytes);
+        return new RaftTuning(store, requestTimeout, leaseTick, leaseCheckpointInterval, revisionCompactionInterval, v, maxEntryBytes, entriesInFlight);
+    }
+
+    public RaftTuning withMaxEntryBytes(int v) {
+        return new RaftTuning(store, requestTimeout, leaseTick, leaseCheckpointInterval, revisionCompactionInterval, logSegmentSizeBytes, v, entriesInFlight);
+    }
+
+    public RaftTuning withEntriesInFlight(int v) {
+        return new RaftTuning(store, requestTimeout, leaseTick, leaseCheckpointInterval, revisionCompactionInterval, logSegmentSizeBytes, maxEntryBytes, v);
     }
 }

@@ -10,7 +10,6 @@ import io.caravel.raft.command.LeaseTimeToLiveQuery;
 import io.caravel.raft.command.PublishCmd;
 import io.caravel.raft.command.Query;
 import io.caravel.raft.command.QueryReply;
-import io.caravel.raft.command.ReadBarrierCmd;
 import io.caravel.raft.snapshot.CheckpointArchive;
 import io.caravel.raft.snapshot.CheckpointService;
 import io.caravel.raft.snapshot.FileTrees;
@@ -133,7 +132,6 @@ import org.slf4j.LoggerFactory;
 public final class RatisReplicatedKv implements ReplicatedKv {
     private static final Logger log = LoggerFactory.getLogger(RatisReplicatedKv.class);
 
-    private static final Command READ_BARRIER = Command.newBuilder().setReadBarrier(ReadBarrierCmd.getDefaultInstance()).build();
 
     /**
      * A deliberately broken mode for the Jepsen-style suite's proof that it can fail: LINEARIZABLE reads
@@ -165,10 +163,8 @@ public final class RatisReplicatedKv implements ReplicatedKv {
     /** The background configuration change of each pending add (see {@link #addInBackground}). */
     private final Map<Long, CompletableFuture<Void>> addTasks = new ConcurrentHashMap<>();
     private final ExecutorService io;
-    /** Guards {@link #openBarrier}. */
-    private final Object barrierLock = new Object();
-    /** The next read barrier, not yet proposed: reads arriving now may share it. */
-    private CompletableFuture<Void> openBarrier;
+    /** Client writes and read barriers of this member, grouped into entries. */
+    private final ProposalBatcher batcher;
     private final ExecutorService reads;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService compactor;
@@ -202,6 +198,9 @@ public final class RatisReplicatedKv implements ReplicatedKv {
                 new LinkedBlockingQueue<>(), named("caravel-raft-io"));
         pool.allowCoreThreadTimeOut(true);
         this.io = pool;
+        // Several requests per entry: up to 1 MiB of commands, and within the largest entry accepted.
+        this.batcher = new ProposalBatcher(this::propose, pool, tuning.entriesInFlight(), 1024,
+                Math.min(1L << 20, tuning.maxEntryBytes() / 2));
         // Local store reads: short, never wait on Raft; kept apart so blocked writes cannot starve them.
         ThreadPoolExecutor readPool = new ThreadPoolExecutor(READ_THREADS, READ_THREADS, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), named("caravel-raft-read"));
@@ -504,6 +503,11 @@ public final class RatisReplicatedKv implements ReplicatedKv {
                 division.getInfo().isListener(), errors);
     }
 
+    @Override
+    public ProposalCounts proposals() {
+        return batcher.counts();
+    }
+
     /** True when this member currently believes it is the leader (for tests and diagnostics). */
     public boolean isLeader() {
         return !closed.get() && division != null && division.getInfo().isLeader();
@@ -598,55 +602,22 @@ public final class RatisReplicatedKv implements ReplicatedKv {
 
     /**
      * Completes once this member has applied every write acknowledged (by any member) before the call:
-     * a no-op {@code ReadBarrierCmd} is committed through Raft and this member waits until it has
-     * applied it (etcd v2's quorum read).
+     * an entry proposed after the call is committed through Raft and applied here (etcd v2's quorum
+     * read). The entry is whatever this member proposes next — a batch of writes arriving meanwhile, or
+     * a no-op {@code ReadBarrierCmd} when there is none ({@link ProposalBatcher#nextEntry}); reads
+     * arriving together share it.
      *
      * <p>Why not Ratis's ReadIndex: in Ratis 3.3 {@code LeaderStateImpl.getReadIndex} completes at once
      * when an earlier heartbeat round already acknowledged the commit index
      * ({@code ReadIndexHeartbeats.addAppendEntriesListener} returns null), and a read may join a round
      * begun before it arrived; a leader resumed after SIGSTOP, or cut off, then serves reads from its
      * stale state before it learns of the new leader. The Jepsen-style suite caught exactly that
-     * (docs/verification.md, finding 1). A deposed leader cannot commit a barrier, so this read
+     * (docs/verification.md, finding 1). A deposed leader cannot commit an entry, so this read
      * fails (or waits for the new leader) instead of returning stale data.
-     *
-     * <p>Reads that arrive while a barrier has not yet been proposed share it; a barrier already
-     * proposed is never joined, since it may have been proposed before the read arrived.
      */
     private CompletableFuture<Void> linearizableBarrier() {
-        // Each caller waits at most the request timeout, however long the shared barrier takes to be
-        // proposed (it waits for an I/O thread) or committed.
         long deadline = System.nanoTime() + tuning.requestTimeout().toNanos();
-        return withDeadline(sharedBarrier().copy(), deadline, ClusterError.TIMEOUT); // copy: a timeout here fails only this caller
-    }
-
-    private CompletableFuture<Void> sharedBarrier() {
-        synchronized (barrierLock) {
-            if (openBarrier != null) {
-                return openBarrier;
-            }
-            CompletableFuture<Void> barrier = new CompletableFuture<>();
-            openBarrier = barrier;
-            try {
-                io.execute(() -> {
-                    synchronized (barrierLock) {
-                        if (openBarrier == barrier) {
-                            openBarrier = null; // from now on, arriving reads need the next barrier
-                        }
-                    }
-                    propose(READ_BARRIER).whenComplete((reply, err) -> {
-                        if (err != null) {
-                            barrier.completeExceptionally(unwrap(err));
-                        } else {
-                            barrier.complete(null);
-                        }
-                    });
-                });
-            } catch (RuntimeException e) {
-                openBarrier = null;
-                barrier.completeExceptionally(ClusterError.STOPPED.exception());
-            }
-            return barrier;
-        }
+        return withDeadline(batcher.nextEntry().copy(), deadline, ClusterError.TIMEOUT); // copy: a timeout here fails only this caller
     }
 
     private CompletableFuture<RaftClientReply> localRead(Query q) {
@@ -678,7 +649,10 @@ public final class RatisReplicatedKv implements ReplicatedKv {
 
     // ---- writes ---------------------------------------------------------------------------------
 
-    /** Validates, proposes once, and completes with the result once applied on this member. */
+    /**
+     * Validates, proposes once (possibly together with other requests, {@link ProposalBatcher}), and
+     * completes with the result once applied on this member.
+     */
     private CompletableFuture<MutationResult> write(Mutation mutation) {
         try {
             validator.validate(mutation);
@@ -686,7 +660,9 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         } catch (KvException | ClusterException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return propose(CommandCodec.encode(mutation)).thenApply(CommandCodec::decodeResult);
+        long deadline = System.nanoTime() + tuning.requestTimeout().toNanos();
+        return withDeadline(batcher.submit(CommandCodec.encode(mutation), deadline), deadline, ClusterError.TIMEOUT)
+                .thenApply(CommandCodec::decodeResult);
     }
 
     /** etcd rejects writes while a NOSPACE alarm is raised, except those that free space. */
@@ -1582,6 +1558,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        batcher.close();
         scheduler.shutdownNow();
         compactor.shutdownNow();
         try {

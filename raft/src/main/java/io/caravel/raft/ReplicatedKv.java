@@ -50,6 +50,11 @@ public interface ReplicatedKv extends AutoCloseable {
 
     NodeStatus status();
 
+    /** Counters of this member's group commit (zeros where there is none). */
+    default ProposalCounts proposals() {
+        return new ProposalCounts(0, 0);
+    }
+
     /**
      * True once this member's name and client URLs are in the applied cluster membership (etcd's
      * "published" member). A member is ready to serve only then: until it is, {@link #memberList()}

@@ -437,8 +437,8 @@ public final class CaravelNode implements AutoCloseable {
         RaftTuning tuning() {
             RaftTuning d = RaftTuning.defaults().withStore(StoreOptions.defaults().withMaxTxnOps(maxTxnOps));
             int entryBytes = Math.max(d.maxEntryBytes(), maxRequestBytes + ServiceLimits.GRPC_OVERHEAD_BYTES);
-            return new RaftTuning(d.store(), d.requestTimeout(), d.leaseTick(), d.leaseCheckpointInterval(),
-                    d.revisionCompactionInterval(), logSegmentBytes, entryBytes);
+            return d.withLogSegmentSizeBytes(logSegmentBytes).withMaxEntryBytes(entryBytes)
+                    .withEntriesInFlight(Integer.getInteger("caravel.raft.entriesInFlight", d.entriesInFlight()));
         }
 
         RaftNodeConfig raftConfig() {

@@ -108,7 +108,48 @@ public final class CommandCodec {
                 yield new LeaseCheckpointRequest(cps);
             }
             case PUBLISH, ALARM, READ_BARRIER -> null;
+            case BATCH -> throw new IllegalArgumentException("a batch carries several mutations: use decodeBatch");
             case KIND_NOT_SET -> throw new IllegalArgumentException("command has no kind: " + c);
+        };
+    }
+
+    /**
+     * The entry that carries several already-encoded mutations (see {@code BatchCmd}).
+     *
+     * @throws IllegalArgumentException when one of them is not a store mutation (or is itself a batch)
+     */
+    public static Command batch(List<Command> commands) {
+        BatchCmd.Builder b = BatchCmd.newBuilder();
+        for (Command c : commands) {
+            if (!isMutation(c)) {
+                throw new IllegalArgumentException("only store mutations can be batched, not " + c.getKindCase());
+            }
+            b.addCommands(c);
+        }
+        return Command.newBuilder().setBatch(b).build();
+    }
+
+    /**
+     * The mutations of a batch, in order.
+     *
+     * @throws IllegalArgumentException when an element is not a store mutation (a corrupt entry)
+     */
+    public static List<Mutation> decodeBatch(BatchCmd batch) {
+        List<Mutation> mutations = new ArrayList<>(batch.getCommandsCount());
+        for (Command c : batch.getCommandsList()) {
+            if (!isMutation(c)) {
+                throw new IllegalArgumentException("a batch holds a command that is not a store mutation: " + c.getKindCase());
+            }
+            mutations.add(decode(c));
+        }
+        return mutations;
+    }
+
+    /** Whether the command carries one store mutation (what {@link #decode} turns into a non-null value). */
+    public static boolean isMutation(Command c) {
+        return switch (c.getKindCase()) {
+            case PUT, DELETE_RANGE, TXN, COMPACT, LEASE_GRANT, LEASE_REVOKE, LEASE_CHECKPOINT -> true;
+            case PUBLISH, ALARM, READ_BARRIER, BATCH, KIND_NOT_SET -> false;
         };
     }
 
@@ -246,6 +287,15 @@ public final class CommandCodec {
         return b.build();
     }
 
+    /** The reply of a batch: one reply per result, in order, each with {@code appliedIndex}. */
+    public static CommandReply encodeBatchResults(List<MutationResult> results, long appliedIndex) {
+        BatchReply.Builder b = BatchReply.newBuilder();
+        for (MutationResult r : results) {
+            b.addReplies(encodeResult(r, appliedIndex));
+        }
+        return CommandReply.newBuilder().setAppliedIndex(appliedIndex).setBatch(b).build();
+    }
+
     /**
      * The result a reply carries. A {@link CommandReply#hasDone() done} reply (publish, alarm) has no
      * store result and is decoded as null.
@@ -264,6 +314,7 @@ public final class CommandCodec {
             case REJECTED -> new MutationResult.Rejected(KvError.valueOf(r.getRejected()));
             case ALREADY_APPLIED -> new MutationResult.AlreadyApplied();
             case DONE -> null;
+            case BATCH -> throw new IllegalArgumentException("a batch reply carries several results");
             case RESULT_NOT_SET -> throw new IllegalArgumentException("reply has no result: " + r);
         };
     }

@@ -9,6 +9,7 @@ import io.caravel.raft.command.QueryReply;
 import io.caravel.raft.snapshot.FileTrees;
 import io.caravel.store.ApplyResult;
 import io.caravel.store.CommitListener;
+import io.caravel.store.MutationResult;
 import io.caravel.store.LogPosition;
 import io.caravel.store.Mutation;
 import io.caravel.store.MvccStore;
@@ -19,6 +20,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -54,7 +56,9 @@ import org.slf4j.LoggerFactory;
  * Entries are applied synchronously on Ratis's single updater thread, in log order. Each entry is one
  * {@link MvccStore#applyAll} call, which writes the entry's changes and its (term, index) in ONE RocksDB
  * write batch; an entry at or below the store's applied position is skipped by the store (the
- * idempotency guard that makes restart and snapshot install safe). Configuration and metadata entries,
+ * idempotency guard that makes restart and snapshot install safe). A {@code BatchCmd} entry (several
+ * client requests proposed together, see {@code ProposalBatcher}) is one such call with all its mutations,
+ * each its own revision, and its reply carries one result per mutation. Configuration and metadata entries,
  * which carry no command, advance the store's position with an empty batch, so that the store's
  * position always equals Ratis's applied index and a snapshot never claims an index the store does not
  * hold. Expected outcomes (a failed compare, a compacted revision) are values in the reply; a storage
@@ -371,6 +375,19 @@ public final class KvStateMachine extends BaseStateMachine {
         if (s == null) {
             throw new IllegalStateException("store is not open");
         }
+        if (command.hasBatch()) {
+            List<Mutation> mutations = CommandCodec.decodeBatch(command.getBatch());
+            List<ApplyResult> results = s.applyAll(position, mutations);
+            List<MutationResult> replies = new ArrayList<>(results.size());
+            for (int i = 0; i < results.size(); i++) {
+                ApplyResult r = results.get(i);
+                if (!(r.result() instanceof MutationResult.AlreadyApplied)) {
+                    hooks.applied(mutations.get(i), r);
+                }
+                replies.add(r.result());
+            }
+            return CommandCodec.encodeBatchResults(replies, position.index());
+        }
         Mutation mutation = CommandCodec.decode(command);
         if (mutation == null) {
             // Publish / alarm: cluster meta, idempotent sets; a read barrier: nothing. Then advance the
@@ -389,7 +406,7 @@ public final class KvStateMachine extends BaseStateMachine {
                     .setDone(EmptyReply.newBuilder().setRevision(s.currentRevision())).build();
         }
         ApplyResult result = s.apply(position, mutation);
-        if (!(result.result() instanceof io.caravel.store.MutationResult.AlreadyApplied)) {
+        if (!(result.result() instanceof MutationResult.AlreadyApplied)) {
             hooks.applied(mutation, result);
         }
         return CommandCodec.encodeResult(result.result(), position.index());

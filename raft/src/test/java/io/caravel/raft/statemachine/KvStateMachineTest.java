@@ -151,4 +151,47 @@ class KvStateMachineTest {
         assertThat(sm.withStore(MvccStore::currentRevision)).as("a barrier makes no revision").isEqualTo(2);
         sm.close();
     }
+
+    @Test
+    void aBatchEntryAppliesEachMutationAsItsOwnRevisionInOneWriteAndAnswersEachInOrder() throws Exception {
+        Recorder hooks = new Recorder();
+        KvStateMachine sm = open(hooks);
+        List<Mutation> mutations = List.of(PutRequest.of("a", "1"), new io.caravel.store.LeaseGrantRequest(7, 60),
+                PutRequest.of("b", "2").withLease(7), PutRequest.of("", "no key"), PutRequest.of("a", "3"));
+        Command batch = CommandCodec.batch(mutations.stream().map(CommandCodec::encode).toList());
+        CommandReply reply = apply(sm, 2, 5, batch);
+        assertThat(reply.getAppliedIndex()).isEqualTo(5);
+        assertThat(reply.getBatch().getRepliesList()).extracting(CommandCodec::decodeResult).containsExactly(
+                new PutResult(2, null),
+                new io.caravel.store.LeaseGrantResult(2, new io.caravel.store.Lease(7, 60, 0)),
+                new PutResult(3, null),
+                new io.caravel.store.MutationResult.Rejected(io.caravel.store.KvError.KEY_NOT_PROVIDED),
+                new PutResult(4, null));
+        assertThat(hooks.applied).containsExactlyElementsOf(mutations);
+        assertThat(sm.withStore(MvccStore::appliedPosition)).isEqualTo(new io.caravel.store.LogPosition(2, 5));
+        assertThat(sm.withStore(MvccStore::currentRevision)).isEqualTo(4);
+
+        // A replay of the batch changes nothing and tells the hooks nothing.
+        CommandReply again = apply(sm, 2, 5, batch);
+        assertThat(again.getBatch().getRepliesList()).allMatch(CommandReply::getAlreadyApplied).hasSize(5);
+        assertThat(hooks.applied).hasSize(5);
+        assertThat(sm.withStore(MvccStore::currentRevision)).isEqualTo(4);
+        assertThat(hooks.fatal).isEmpty();
+        sm.close();
+    }
+
+    @Test
+    void aBatchHoldingSomethingOtherThanMutationsIsACorruptEntry() throws Exception {
+        Recorder hooks = new Recorder();
+        KvStateMachine sm = open(hooks);
+        Command barrier = Command.newBuilder().setReadBarrier(io.caravel.raft.command.ReadBarrierCmd.getDefaultInstance()).build();
+        assertThatThrownBy(() -> CommandCodec.batch(List.of(CommandCodec.encode(PutRequest.of("a", "1")), barrier)))
+                .isInstanceOf(IllegalArgumentException.class);
+        Command forged = Command.newBuilder().setBatch(io.caravel.raft.command.BatchCmd.newBuilder()
+                .addCommands(CommandCodec.encode(PutRequest.of("a", "1"))).addCommands(barrier)).build();
+        assertThatThrownBy(() -> sm.applyTransaction(entry(sm, 1, 1, forged.toByteArray()))).isInstanceOf(IllegalArgumentException.class);
+        assertThat(hooks.fatal).hasSize(1);
+        assertThat(sm.withStore(MvccStore::currentRevision)).as("nothing of it applied").isEqualTo(1);
+        sm.close();
+    }
 }

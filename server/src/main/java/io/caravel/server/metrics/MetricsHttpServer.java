@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.caravel.raft.Alarm;
 import io.caravel.raft.NodeStatus;
+import io.caravel.raft.ProposalCounts;
 import io.caravel.raft.ReplicatedKv;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -84,6 +85,11 @@ public final class MetricsHttpServer implements AutoCloseable {
         gauge(sb, "caravel_db_quota_bytes", "The backend quota (NOSPACE alarm threshold).", quotaBytes);
         gauge(sb, "caravel_alarms", "Alarms currently raised.", kv.alarms().stream().filter(a -> a.type() != Alarm.Type.NONE).count());
         gauge(sb, "caravel_watchers", "Watchers open on this member.", watchers.getAsInt());
+        ProposalCounts p = kv.proposals();
+        counter(sb, "caravel_raft_proposals_total",
+                "Raft entries this member proposed for client writes and linearizable reads (group commit).", p.entries());
+        counter(sb, "caravel_raft_proposed_requests_total",
+                "Client write requests carried by those entries (divided by the entries: the mean batch size).", p.requests());
         // etcd's names for the two gauges dashboards and alerts key on most
         gauge(sb, "etcd_server_has_leader", "etcd-compatible: 1 when a leader is known.", s.leaderId() != 0 ? 1 : 0);
         gauge(sb, "etcd_server_is_leader", "etcd-compatible: 1 when this member is the leader.", isLeader ? 1 : 0);
@@ -92,8 +98,16 @@ public final class MetricsHttpServer implements AutoCloseable {
     }
 
     private static void gauge(StringBuilder sb, String name, String help, long value) {
+        metric(sb, "gauge", name, help, value);
+    }
+
+    private static void counter(StringBuilder sb, String name, String help, long value) {
+        metric(sb, "counter", name, help, value);
+    }
+
+    private static void metric(StringBuilder sb, String type, String name, String help, long value) {
         sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        sb.append("# TYPE ").append(name).append(" gauge\n");
+        sb.append("# TYPE ").append(name).append(' ').append(type).append('\n');
         sb.append(name).append(' ').append(value).append('\n');
     }
 

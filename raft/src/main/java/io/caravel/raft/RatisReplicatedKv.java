@@ -147,6 +147,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
     private static final TimeDuration CLIENT_RPC_TIMEOUT = TimeDuration.valueOf(3, TimeUnit.SECONDS);
     private static final int CLIENT_MAX_ATTEMPTS = 20;
     private static final int IO_THREADS = 128;
+    private static final String RATIS_PROPERTY_PREFIX = "caravel.ratis.";
     private static final int READ_THREADS = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
     private static final TimeDuration CLIENT_RETRY_SLEEP = TimeDuration.valueOf(150, TimeUnit.MILLISECONDS);
 
@@ -363,6 +364,14 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf(entryLimit.getSize() + (1 << 20)));
         // Notification mode: the follower downloads a RocksDB checkpoint from the leader itself.
         RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(p, false);
+        // Experiments only (benchmarks): -Dcaravel.ratis.raft.some.key=value sets a Ratis property as is.
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (name.startsWith(RATIS_PROPERTY_PREFIX)) {
+                String key = name.substring(RATIS_PROPERTY_PREFIX.length());
+                log.warn("experimental Ratis setting from -D{}: {} = {}", name, key, System.getProperty(name));
+                p.set(key, System.getProperty(name));
+            }
+        }
         return p;
     }
 

@@ -23,10 +23,15 @@ import java.util.Objects;
  *                        Ratis entry costs far more CPU than a request within it, so the biggest batches win
  *                        on a busy machine; each member still has its own entry in flight, and an entry that
  *                        hangs frees its slot at the request timeout at the latest
+ * @param logRetention how long the Raft log is kept behind the store's durable position, so that after a
+ *                     restart Ratis replays at least this much of it and its retry cache again knows every
+ *                     request a client may still resend (a resend is then answered, never applied twice);
+ *                     longer than the Raft client's whole retry span. Zero: the log is purged up to the
+ *                     durable position (tests of snapshot catch-up)
  */
 public record RaftTuning(StoreOptions store, Duration requestTimeout, Duration leaseTick,
                          Duration leaseCheckpointInterval, Duration revisionCompactionInterval,
-                         long logSegmentSizeBytes, int maxEntryBytes, int entriesInFlight) {
+                         long logSegmentSizeBytes, int maxEntryBytes, int entriesInFlight, Duration logRetention) {
     public RaftTuning {
         Objects.requireNonNull(store, "store == null");
         Objects.requireNonNull(requestTimeout, "requestTimeout == null");
@@ -36,6 +41,10 @@ public record RaftTuning(StoreOptions store, Duration requestTimeout, Duration l
         if (logSegmentSizeBytes < 1024) {
             throw new IllegalArgumentException("logSegmentSizeBytes must be >= 1024: " + logSegmentSizeBytes);
         }
+        Objects.requireNonNull(logRetention, "logRetention == null");
+        if (logRetention.isNegative()) {
+            throw new IllegalArgumentException("logRetention must not be negative: " + logRetention);
+        }
         if (entriesInFlight < 1) {
             throw new IllegalArgumentException("entriesInFlight must be >= 1: " + entriesInFlight);
         }
@@ -43,34 +52,38 @@ public record RaftTuning(StoreOptions store, Duration requestTimeout, Duration l
 
     public static RaftTuning defaults() {
         return new RaftTuning(StoreOptions.defaults(), Duration.ofSeconds(10), Duration.ofMillis(250),
-                Duration.ofMinutes(5), Duration.ofMinutes(5), 32L << 20, 4 << 20, 1);
+                Duration.ofMinutes(5), Duration.ofMinutes(5), 32L << 20, 4 << 20, 1, Duration.ofMinutes(2));
     }
 
     public RaftTuning withStore(StoreOptions v) {
-        return new RaftTuning(v, requestTimeout, leaseTick, leaseCheckpointInterval, revisionCompactionInterval, logSegmentSizeBytes, maxEntryBytes, entriesInFlight);
+        return new RaftTuning(v, requestTimeout, leaseTick, leaseCheckpointInterval, revisionCompactionInterval, logSegmentSizeBytes, maxEntryBytes, entriesInFlight, logRetention);
     }
 
     public RaftTuning withRequestTimeout(Duration v) {
-        return new RaftTuning(store, v, leaseTick, leaseCheckpointInterval, revisionCompactionInterval, logSegmentSizeBytes, maxEntryBytes, entriesInFlight);
+        return new RaftTuning(store, v, leaseTick, leaseCheckpointInterval, revisionCompactionInterval, logSegmentSizeBytes, maxEntryBytes, entriesInFlight, logRetention);
     }
 
     public RaftTuning withLeaseCheckpointInterval(Duration v) {
-        return new RaftTuning(store, requestTimeout, leaseTick, v, revisionCompactionInterval, logSegmentSizeBytes, maxEntryBytes, entriesInFlight);
+        return new RaftTuning(store, requestTimeout, leaseTick, v, revisionCompactionInterval, logSegmentSizeBytes, maxEntryBytes, entriesInFlight, logRetention);
     }
 
     public RaftTuning withRevisionCompactionInterval(Duration v) {
-        return new RaftTuning(store, requestTimeout, leaseTick, leaseCheckpointInterval, v, logSegmentSizeBytes, maxEntryBytes, entriesInFlight);
+        return new RaftTuning(store, requestTimeout, leaseTick, leaseCheckpointInterval, v, logSegmentSizeBytes, maxEntryBytes, entriesInFlight, logRetention);
     }
 
     public RaftTuning withLogSegmentSizeBytes(long v) {
-        return new RaftTuning(store, requestTimeout, leaseTick, leaseCheckpointInterval, revisionCompactionInterval, v, maxEntryBytes, entriesInFlight);
+        return new RaftTuning(store, requestTimeout, leaseTick, leaseCheckpointInterval, revisionCompactionInterval, v, maxEntryBytes, entriesInFlight, logRetention);
     }
 
     public RaftTuning withMaxEntryBytes(int v) {
-        return new RaftTuning(store, requestTimeout, leaseTick, leaseCheckpointInterval, revisionCompactionInterval, logSegmentSizeBytes, v, entriesInFlight);
+        return new RaftTuning(store, requestTimeout, leaseTick, leaseCheckpointInterval, revisionCompactionInterval, logSegmentSizeBytes, v, entriesInFlight, logRetention);
     }
 
     public RaftTuning withEntriesInFlight(int v) {
-        return new RaftTuning(store, requestTimeout, leaseTick, leaseCheckpointInterval, revisionCompactionInterval, logSegmentSizeBytes, maxEntryBytes, v);
+        return new RaftTuning(store, requestTimeout, leaseTick, leaseCheckpointInterval, revisionCompactionInterval, logSegmentSizeBytes, maxEntryBytes, v, logRetention);
+    }
+
+    public RaftTuning withLogRetention(Duration v) {
+        return new RaftTuning(store, requestTimeout, leaseTick, leaseCheckpointInterval, revisionCompactionInterval, logSegmentSizeBytes, maxEntryBytes, entriesInFlight, v);
     }
 }

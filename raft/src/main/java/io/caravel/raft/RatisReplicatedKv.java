@@ -280,7 +280,8 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         GrpcConfigKeys.Server.setServicesCustomizer(parameters, (builder, types) -> builder.addService(
                 CheckpointService.definition(this::leaderCheckpoint, dir -> deleteTree(dir), io)));
 
-        sm = new KvStateMachine(dataDir, tuning.store(), new Hooks(), this::fetchCheckpoint);
+        sm = new KvStateMachine(dataDir, tuning.store(), new Hooks(), this::fetchCheckpoint, tuning.logRetention(),
+                Math.max(1, config.snapshotCount()), System::nanoTime);
         server = RaftServer.newBuilder()
                 .setServerId(selfPeerId)
                 .setGroup(group)
@@ -591,6 +592,11 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         if (r instanceof MutationResult.Rejected rej) {
             throw rej.error().exception();
         }
+        if (r instanceof MutationResult.AlreadyApplied) {
+            // A resend answered from the retry cache with the reply of a replayed entry (see KvStateMachine,
+            // "Resends after a restart"): applied once, but its result is not known any more.
+            throw new ClusterException(ClusterError.TIMEOUT);
+        }
         if (!type.isInstance(r)) {
             throw new IllegalStateException("expected " + type.getSimpleName() + " but got " + r);
         }
@@ -637,6 +643,11 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         } catch (IOException | RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /** This member's Ratis server, for tests that speak Ratis's client protocol to it directly. */
+    RaftServer raftServerForTests() {
+        return server;
     }
 
     /** A request to this member's own Ratis server, with a fresh call id of this member's local client id. */

@@ -20,7 +20,7 @@ class SnapshotIT {
     Path dir;
 
     private static MiniCluster smallLogCluster(Path dir) {
-        return MiniCluster.start(3, dir, RaftTuning.defaults().withLogSegmentSizeBytes(16 << 10),
+        return MiniCluster.start(3, dir, RaftTuning.defaults().withLogSegmentSizeBytes(16 << 10).withLogRetention(java.time.Duration.ZERO),
                 c -> new RaftNodeConfig(c.name(), c.dataDirectory(), c.peerUrl(), c.advertisePeerUrl(), c.clientUrls(),
                         c.initialCluster(), c.newCluster(), c.clusterToken(), c.electionTimeoutMin(), c.electionTimeoutMax(),
                         c.quotaBackendBytes(), c.autoCompactionMode(), c.autoCompactionRetention(), 50));

@@ -308,6 +308,7 @@ public final class CaravelNode implements AutoCloseable {
         private int maxRequestBytes = ServiceLimits.DEFAULT_MAX_REQUEST_BYTES;
         private int maxTxnOps = StoreOptions.DEFAULT_MAX_TXN_OPS;
         private long logSegmentBytes = RaftTuning.defaults().logSegmentSizeBytes();
+        private Duration logRetention = RaftTuning.defaults().logRetention();
         private Function<RaftNodeConfig, ReplicatedKv> replicatedKvFactory;
 
         private Builder() {
@@ -406,6 +407,12 @@ public final class CaravelNode implements AutoCloseable {
         }
 
         /** The Raft log segment size; after a snapshot the log is purged by whole segments. */
+        /** How long the Raft log is kept behind the store's durable position (see {@link RaftTuning#logRetention}). */
+        public Builder logRetention(Duration v) {
+            this.logRetention = Objects.requireNonNull(v, "logRetention == null");
+            return this;
+        }
+
         public Builder logSegmentBytes(long v) {
             this.logSegmentBytes = v;
             return this;
@@ -437,7 +444,7 @@ public final class CaravelNode implements AutoCloseable {
         RaftTuning tuning() {
             RaftTuning d = RaftTuning.defaults().withStore(StoreOptions.defaults().withMaxTxnOps(maxTxnOps));
             int entryBytes = Math.max(d.maxEntryBytes(), maxRequestBytes + ServiceLimits.GRPC_OVERHEAD_BYTES);
-            return d.withLogSegmentSizeBytes(logSegmentBytes).withMaxEntryBytes(entryBytes)
+            return d.withLogSegmentSizeBytes(logSegmentBytes).withMaxEntryBytes(entryBytes).withLogRetention(logRetention)
                     .withEntriesInFlight(Integer.getInteger("caravel.raft.entriesInFlight", d.entriesInFlight()));
         }
 

@@ -247,6 +247,7 @@ public final class Main {
                 .maxRequestBytes(c.maxRequestBytes())
                 .maxTxnOps(c.maxTxnOps())
                 .logSegmentBytes(c.logSegmentBytes())
+                .logRetention(c.logRetention())
                 .build();
     }
 }

@@ -17,9 +17,12 @@ import io.caravel.store.StoreOptions;
 import io.caravel.store.rocks.RocksMvccStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +32,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.proto.RaftProtos.RaftConfigurationProto;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
@@ -69,8 +73,22 @@ import org.slf4j.LoggerFactory;
  * The live RocksDB is the snapshot. The store runs without RocksDB's WAL (the Raft log is the write-ahead
  * log): applied entries are durable once RocksDB flushes them. {@link #takeSnapshot} makes the store durable
  * ({@link RocksMvccStore#sync}) and returns the applied index, so Ratis may purge its log up to it; after a
- * crash the store reopens at a flushed position at or after that index and Ratis replays the rest. {@link #getLatestSnapshot} reports the
- * last durable position (the store's position at startup). Lagging followers are caught up in Ratis's
+ * crash the store reopens at a flushed position at or after that index and Ratis replays the rest.
+ *
+ * <h2>Resends after a restart</h2>
+ * A Raft client resends a request it got no answer for, with the same call id, for up to about a minute;
+ * Ratis's retry cache answers such a resend instead of appending it again. That cache lives in memory and
+ * is rebuilt from the entries Ratis replays at startup, so an entry below the snapshot index Ratis starts
+ * from would be forgotten, and a resend of it applied twice. Hence the snapshot index reported to Ratis
+ * ({@link #takeSnapshot}, {@link #getLatestSnapshot}) is not the store's durable position but a durable
+ * position at least {@code logRetention} old (persisted in {@value #REPLAY_FROM_FILE} beside the store):
+ * Ratis keeps its log from there, and after a restart replays it — the store skips what it already holds,
+ * and the retry cache learns every call id a client may still resend. The store is flushed only every
+ * {@code flushEvery} entries, as before, even though Ratis asks for a snapshot more often while the
+ * reported index lags. A replayed entry's reply is "already applied".
+ *
+ * <h2>Catch-up</h2>
+ * Lagging followers are caught up in Ratis's
  * notification mode: {@link #notifyInstallSnapshotFromLeader} downloads a RocksDB checkpoint from the
  * leader through the {@link CheckpointFetcher}, verifies it is ahead of the local store, and
  * {@link #reinitialize} swaps it in (on the updater thread, while apply is paused).
@@ -80,6 +98,8 @@ import org.slf4j.LoggerFactory;
  * ({@code <data-dir>/raft}), so that nothing Ratis does to its own directory can touch it.
  */
 public final class KvStateMachine extends BaseStateMachine {
+    /** The replay point ("term index"), beside the store in the data directory; never shipped with checkpoints. */
+    static final String REPLAY_FROM_FILE = "replay-from";
     private static final Logger log = LoggerFactory.getLogger(KvStateMachine.class);
 
     /** What the node around the state machine wants to hear about. Called on the thread noted. */
@@ -137,7 +157,14 @@ public final class KvStateMachine extends BaseStateMachine {
     private final ConcurrentSkipListMap<Long, CompletableFuture<Void>> appliedWaiters = new ConcurrentSkipListMap<>();
     private volatile RocksMvccStore store;
     private volatile ClusterMeta meta;
-    private volatile TermIndex durable = TermIndex.INITIAL_VALUE;
+    /** Where Ratis starts after a restart: the snapshot index it is told (see "Resends after a restart"). */
+    private volatile TermIndex replayFrom = TermIndex.INITIAL_VALUE;
+    /** Store flushes not yet old enough to become {@link #replayFrom}, oldest first; updater thread only. */
+    private final ArrayDeque<Flush> flushes = new ArrayDeque<>();
+    private long lastFlushIndex; // updater thread only
+    private final Duration logRetention;
+    private final long flushEvery;
+    private final LongSupplier nanoClock;
     private volatile TermIndex installed;
     /** Runs checkpoint downloads (long, blocking) off Ratis's and the common pool's threads. */
     private final java.util.concurrent.ExecutorService installer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
@@ -146,7 +173,27 @@ public final class KvStateMachine extends BaseStateMachine {
         return t;
     });
 
+    private record Flush(long atNanos, TermIndex position) {
+    }
+
+    /** A state machine that reports its durable position itself as the snapshot (no log retention), flushing on every {@link #takeSnapshot}. */
     public KvStateMachine(Path dataDirectory, StoreOptions storeOptions, Hooks hooks, CheckpointFetcher fetcher) {
+        this(dataDirectory, storeOptions, hooks, fetcher, Duration.ZERO, 1, System::nanoTime);
+    }
+
+    /**
+     * @param logRetention how long the Raft log is kept behind the store's durable position (see "Resends after a restart")
+     * @param flushEvery how many applied entries make {@link #takeSnapshot} flush the store again (Ratis's snapshot threshold)
+     * @param nanoClock a monotonic clock in nanoseconds
+     */
+    public KvStateMachine(Path dataDirectory, StoreOptions storeOptions, Hooks hooks, CheckpointFetcher fetcher,
+                          Duration logRetention, long flushEvery, LongSupplier nanoClock) {
+        this.logRetention = Objects.requireNonNull(logRetention, "logRetention == null");
+        if (flushEvery < 1) {
+            throw new IllegalArgumentException("flushEvery must be >= 1: " + flushEvery);
+        }
+        this.flushEvery = flushEvery;
+        this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock == null");
         this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory == null");
         this.storeDirectory = dataDirectory.resolve(STORE_DIR);
         this.metaDirectory = dataDirectory.resolve(META_DIR);
@@ -186,9 +233,43 @@ public final class KvStateMachine extends BaseStateMachine {
         store = s;
         LogPosition p = s.appliedPosition();
         TermIndex ti = TermIndex.valueOf(p.term(), p.index());
-        setLastAppliedTermIndex(ti);
-        durable = ti;
-        log.info("state machine store {} at {}", storeDirectory, ti);
+        TermIndex from = readReplayFrom();
+        if (from == null || from.getIndex() > ti.getIndex()) {
+            if (from != null) {
+                log.warn("{} ({}) is ahead of the store ({}): replaying from the store's position", REPLAY_FROM_FILE, from, ti);
+            }
+            // A new member, one that just installed a checkpoint, or a data directory from before the file
+            // existed: nothing before the store's position is in the local log.
+            from = ti;
+            writeReplayFrom(from);
+        }
+        // Ratis applies from the reported snapshot on: entries up to the store's position are replayed
+        // (the store skips them) so that the retry cache learns their call ids.
+        setLastAppliedTermIndex(from);
+        replayFrom = from;
+        flushes.clear();
+        flushes.addLast(new Flush(nanoClock.getAsLong(), ti));
+        lastFlushIndex = ti.getIndex();
+        log.info("state machine store {} at {}; Ratis replays from {}", storeDirectory, ti, from);
+    }
+
+    /** The persisted replay point, or null when there is none (a new or restored member, or an installed checkpoint). */
+    private TermIndex readReplayFrom() {
+        Path f = dataDirectory.resolve(REPLAY_FROM_FILE);
+        if (!Files.exists(f)) {
+            return null;
+        }
+        try {
+            String[] parts = Files.readString(f, StandardCharsets.US_ASCII).trim().split(" ");
+            return TermIndex.valueOf(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("cannot read " + f + " (expected \"<term> <index>\"): " + e, e);
+        }
+    }
+
+    private void writeReplayFrom(TermIndex ti) {
+        ClusterMeta.writeAtomically(dataDirectory.resolve(REPLAY_FROM_FILE),
+                (ti.getTerm() + " " + ti.getIndex() + "\n").getBytes(StandardCharsets.US_ASCII));
     }
 
     private void recoverSwap() {
@@ -210,8 +291,12 @@ public final class KvStateMachine extends BaseStateMachine {
         }
     }
 
-    /** Moves a downloaded checkpoint's store and meta into place. */
+    /**
+     * Moves a downloaded checkpoint's store and meta into place. The replay point goes first: the local
+     * log before the checkpoint is no longer there to be replayed.
+     */
     private void moveInstalled(Path ready) throws IOException {
+        Files.deleteIfExists(dataDirectory.resolve(REPLAY_FROM_FILE));
         Path readyMeta = ready.resolve("meta");
         if (Files.exists(readyMeta.resolve(ClusterMeta.FILE_NAME))) {
             Files.createDirectories(metaDirectory);
@@ -477,8 +562,10 @@ public final class KvStateMachine extends BaseStateMachine {
     // ---- snapshots ------------------------------------------------------------------------------
 
     /**
-     * Makes the store durable up to the applied index and returns that index; Ratis then purges its log
-     * up to it. Runs on the updater thread, so no entry is applied meanwhile.
+     * Makes the store durable (when {@code flushEvery} entries were applied since it last was) and returns
+     * the index Ratis may purge its log up to and replays from after a restart: the newest durable position
+     * at least {@code logRetention} old (see "Resends after a restart"). Runs on the updater thread, so no
+     * entry is applied meanwhile.
      */
     @Override
     public long takeSnapshot() throws IOException {
@@ -489,11 +576,25 @@ public final class KvStateMachine extends BaseStateMachine {
                 throw new IOException("store is not open");
             }
             LogPosition p = s.appliedPosition();
-            s.sync();
-            TermIndex ti = TermIndex.valueOf(p.term(), p.index());
-            durable = ti;
-            log.info("snapshot: store durable at {}", ti);
-            return ti.getIndex();
+            long now = nanoClock.getAsLong();
+            if (p.index() - lastFlushIndex >= flushEvery) {
+                s.sync();
+                lastFlushIndex = p.index();
+                flushes.addLast(new Flush(now, TermIndex.valueOf(p.term(), p.index())));
+                log.info("snapshot: store durable at {}", p);
+            }
+            TermIndex from = replayFrom;
+            while (!flushes.isEmpty() && now - flushes.peekFirst().atNanos() >= logRetention.toNanos()) {
+                TermIndex old = flushes.pollFirst().position();
+                if (old.getIndex() > from.getIndex()) {
+                    from = old;
+                }
+            }
+            if (!from.equals(replayFrom)) {
+                writeReplayFrom(from);
+                replayFrom = from;
+            }
+            return from.getIndex();
         } catch (RuntimeException e) {
             throw new IOException("cannot make the store durable", e);
         } finally {
@@ -503,7 +604,7 @@ public final class KvStateMachine extends BaseStateMachine {
 
     @Override
     public SnapshotInfo getLatestSnapshot() {
-        TermIndex ti = durable;
+        TermIndex ti = replayFrom;
         return new SnapshotInfo() {
             @Override
             public TermIndex getTermIndex() {
@@ -541,7 +642,8 @@ public final class KvStateMachine extends BaseStateMachine {
                 try (RocksMvccStore candidate = RocksMvccStore.open(download.resolve("store"), storeOptions)) {
                     p = candidate.appliedPosition();
                 }
-                long local = getLastAppliedTermIndex().getIndex();
+                // the store may be ahead of Ratis's applied index while a restart replays the retained log
+                long local = Math.max(getLastAppliedTermIndex().getIndex(), withStore(st -> st.appliedPosition().index()));
                 if (p.index() <= local || p.index() + 1 < firstTermIndexInLog.getIndex()) {
                     log.warn("checkpoint at {} is unusable: local applied {}, leader log starts at {}",
                             p, local, firstTermIndexInLog);

@@ -194,4 +194,38 @@ class KvStateMachineTest {
         assertThat(sm.withStore(MvccStore::currentRevision)).as("nothing of it applied").isEqualTo(1);
         sm.close();
     }
+
+    @Test
+    void theReportedSnapshotLagsTheDurablePositionByTheRetentionAndARestartReplaysFromIt() throws Exception {
+        long[] now = {0};
+        java.util.function.Supplier<KvStateMachine> open = () -> {
+            KvStateMachine m = new KvStateMachine(dir, StoreOptions.defaults(), new Recorder(), (role, target) -> {
+                throw new java.io.IOException("no leader in this test");
+            }, java.time.Duration.ofSeconds(60), 2, () -> now[0]);
+            m.openStore();
+            return m;
+        };
+        KvStateMachine sm = open.get();
+        for (int i = 1; i <= 4; i++) {
+            apply(sm, 1, i, CommandCodec.encode(PutRequest.of("k", "v" + i)));
+        }
+        assertThat(sm.takeSnapshot()).as("the store is durable at 4, but not for 60 s yet").isZero();
+        now[0] += TimeUnit.SECONDS.toNanos(61);
+        apply(sm, 1, 5, CommandCodec.encode(PutRequest.of("k", "v5")));
+        assertThat(sm.takeSnapshot()).as("the flush at 4 is now old enough").isEqualTo(4);
+        assertThat(sm.getLatestSnapshot().getIndex()).isEqualTo(4);
+        apply(sm, 1, 6, CommandCodec.encode(PutRequest.of("k", "v6")));
+        assertThat(sm.takeSnapshot()).as("flushed at 6, still replaying from 4").isEqualTo(4);
+        sm.close();
+
+        KvStateMachine reopened = open.get();
+        assertThat(reopened.getLatestSnapshot().getIndex()).isEqualTo(4);
+        assertThat(reopened.getLastAppliedTermIndex().getIndex()).as("Ratis replays 5 and 6").isEqualTo(4);
+        assertThat(reopened.withStore(MvccStore::appliedPosition).index()).isEqualTo(6);
+        assertThat(apply(reopened, 1, 5, CommandCodec.encode(PutRequest.of("k", "v5"))).getAlreadyApplied()).isTrue();
+        assertThat(apply(reopened, 1, 6, CommandCodec.encode(PutRequest.of("k", "v6"))).getAlreadyApplied()).isTrue();
+        assertThat(reopened.withStore(MvccStore::currentRevision)).as("nothing applied twice").isEqualTo(7);
+        assertThat(apply(reopened, 1, 7, CommandCodec.encode(PutRequest.of("k", "v7"))).getPut().getRevision()).isEqualTo(8);
+        reopened.close();
+    }
 }

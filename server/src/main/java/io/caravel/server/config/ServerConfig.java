@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param listenMetricsUrls where {@code /metrics} and {@code /health} are served (HTTP); empty for none
  * @param heartbeatInterval accepted for etcd compatibility; Ratis derives its heartbeats from the election timeout
  * @param logSegmentBytes the Raft log segment size (the log is purged by whole segments)
+ * @param logRetention how long the Raft log is kept behind the store's durable position (RaftTuning.logRetention)
  * @param apiserverListenUrl where the Kubernetes-style API server listens (HTTP); null for none
  */
 public record ServerConfig(
@@ -37,6 +38,7 @@ public record ServerConfig(
         int maxTxnOps,
         String logLevel,
         long logSegmentBytes,
+        Duration logRetention,
         URI apiserverListenUrl) {
 
     public ServerConfig {

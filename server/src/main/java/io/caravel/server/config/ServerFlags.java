@@ -45,6 +45,7 @@ public final class ServerFlags {
             new Flag("max-txn-ops", String.valueOf(StoreOptions.DEFAULT_MAX_TXN_OPS), "Most operations in one txn branch."),
             new Flag("log-level", "info", "Log level: debug, info, warn, error."),
             new Flag("experimental-log-segment-bytes", "33554432", "Caravel only: Raft log segment size; the log is purged by whole segments after a snapshot."),
+            new Flag("experimental-log-retention-ms", "120000", "Caravel only: how long the Raft log is kept behind the store's durable position, so that a restarted member still recognises requests a client resends (0: purge up to the snapshot)."),
             new Flag("apiserver-listen-url", "", "Caravel only: http URL (host:port) serving the Kubernetes-style API (kubectl --server) from this member's store; empty for none."));
 
     private ServerFlags() {
@@ -166,6 +167,7 @@ public final class ServerFlags {
             throw new UsageException("--log-level must be debug, info, warn or error, got '" + level + "'");
         }
         long segment = longValue(g, "experimental-log-segment-bytes", 1024, 1L << 30);
+        long retentionMs = longValue(g, "experimental-log-retention-ms", 0, 24L * 3600 * 1000);
         List<URI> apiserver = urls("apiserver-listen-url", get(g, "apiserver-listen-url"), false);
         if (apiserver.size() > 1) {
             throw new UsageException("--apiserver-listen-url takes one URL, got " + apiserver.size());
@@ -175,7 +177,7 @@ public final class ServerFlags {
                 advertisePeer.stream().map(URI::toString).toList(), cluster, newCluster,
                 get(g, "initial-cluster-token"), quota, mode, retention, snapshotCount, metrics,
                 Duration.ofMillis(election), Duration.ofMillis(heartbeat), maxRequest, maxTxnOps, level, segment,
-                apiserver.isEmpty() ? null : apiserver.get(0));
+                Duration.ofMillis(retentionMs), apiserver.isEmpty() ? null : apiserver.get(0));
     }
 
     /** {@code --initial-cluster} (name=peerURL,...), or this member alone when it is not given (null). */

@@ -20,7 +20,8 @@ class SnapshotCatchUpIT {
 
     @Test
     void aFollowerDownWhileTheLogIsPurgedCatchesUpBySnapshot() throws Exception {
-        try (ProcessCluster c = ProcessCluster.start("snapcatchup", 3, "--snapshot-count", "20", "--experimental-log-segment-bytes", "16384")) {
+        try (ProcessCluster c = ProcessCluster.start("snapcatchup", 3, "--snapshot-count", "20", "--experimental-log-segment-bytes", "16384",
+                "--experimental-log-retention-ms", "0")) {
             ProcessCluster.Member leader = c.leader(Duration.ofSeconds(20));
             ProcessCluster.Member follower = c.members().stream().filter(m -> m != leader).findFirst().orElseThrow();
             follower.kill9();

@@ -132,7 +132,6 @@ import org.slf4j.LoggerFactory;
 public final class RatisReplicatedKv implements ReplicatedKv {
     private static final Logger log = LoggerFactory.getLogger(RatisReplicatedKv.class);
 
-
     /**
      * A deliberately broken mode for the Jepsen-style suite's proof that it can fail: LINEARIZABLE reads
      * served from the local store without a barrier. Read only when the system property is set; never

@@ -264,7 +264,8 @@ class WatchClusterIT {
     @Test
     @Timeout(120)
     void aFollowerThatInstalledASnapshotServesWatchesExactlyAndCancelsCompactedOnes() throws Exception {
-        try (ProcessCluster c = ProcessCluster.start("watchsnap", 3, "--snapshot-count", "20", "--experimental-log-segment-bytes", "16384")) {
+        try (ProcessCluster c = ProcessCluster.start("watchsnap", 3, "--snapshot-count", "20", "--experimental-log-segment-bytes", "16384",
+                "--experimental-log-retention-ms", "0")) {
             ProcessCluster.Member leader = c.leader(WAIT);
             ProcessCluster.Member follower = c.members().stream().filter(m -> m != leader).findFirst().orElseThrow();
             follower.kill9();

@@ -1355,6 +1355,42 @@ public abstract class AbstractMvccStoreContractTest {
         assertThat(allKvs()).containsExactly(kv("b", 3, 3, 1, "2"), kv("c", 5, 5, 1, "3", 5));
     }
 
+    /**
+     * An entry of puts only (which the RocksDB store writes without an indexed batch): each put sees the
+     * puts before it in the entry — versions, create revision, ignore flags, lease moves and prev_kv —
+     * and a rejected put in the middle writes nothing.
+     */
+    @Test
+    void putsOfOneEntrySeeEachOther() {
+        grant(7, 100);
+        grant(8, 100);
+        put("a", "0", 7);
+        List<ApplyResult> results = store.applyAll(nextPosition(), List.of(
+                putReq("a", "1").withPrevKv(),
+                new PutRequest(b("a"), Bytes.EMPTY, 8, true, true, false),
+                putReq("b", "1").withLease(99),
+                new PutRequest(b("b"), Bytes.EMPTY, 0, true, true, false),
+                putReq("b", "2").withLease(7),
+                new PutRequest(b("a"), b("3"), 0, false, false, true),
+                putReq("b", "3").withPrevKv()));
+        assertThat(results).extracting(ApplyResult::result).containsExactly(
+                new PutResult(3, kv("a", 2, 2, 1, "0", 7)),
+                new PutResult(4, kv("a", 2, 3, 2, "1", 0)),
+                new MutationResult.Rejected(KvError.LEASE_NOT_FOUND),
+                new MutationResult.Rejected(KvError.KEY_NOT_FOUND),
+                new PutResult(5, null),
+                new PutResult(6, null),
+                new PutResult(7, kv("b", 5, 5, 1, "2", 7)));
+        assertThat(results.get(5).events()).containsExactly(
+                new Event(Event.Type.PUT, kv("a", 2, 6, 4, "3", 8), kv("a", 2, 4, 3, "1", 8)));
+        assertThat(allKvs()).containsExactly(kv("a", 2, 6, 4, "3", 8), kv("b", 5, 7, 2, "3", 0));
+        assertThat(store.leaseKeys(7)).isEmpty();
+        assertThat(store.leaseKeys(8)).containsExactly(b("a"));
+        assertThat(kvs(rangeOf("a").revision(4).build())).containsExactly(kv("a", 2, 4, 3, "1", 8));
+        assertThat(kvs(rangeOf("b").revision(5).build())).containsExactly(kv("b", 5, 5, 1, "2", 7));
+        assertThat(store.events(3, 7, 100, true).events()).hasSize(5);
+    }
+
     @Test
     void rejectedMutationsInABatchLeaveTheOthersApplied() {
         List<ApplyResult> results = store.applyAll(new LogPosition(1, 1), List.of(

@@ -219,6 +219,9 @@ class MvccStoreProperties {
         Action.Dependent<Stores> applyBatch = s -> Gen.mutation(s.model.currentRevision(), s.model.compactRevision())
                 .list().ofMinSize(2).ofMaxSize(4)
                 .map(ms -> Transformer.mutate("applyAll " + ms, st -> st.apply(ms, true)));
+        // Entries of puts only: the RocksDB store writes them without an indexed batch.
+        Action.Dependent<Stores> applyPuts = s -> Gen.put().map(p -> (Mutation) p).list().ofMinSize(2).ofMaxSize(6)
+                .map(ms -> Transformer.mutate("applyAll puts " + ms, st -> st.apply(ms, true)));
         Action.Dependent<Stores> reapply = s -> Combinators.combine(
                         Arbitraries.longs().between(0, s.index),
                         Gen.mutation(s.model.currentRevision(), s.model.compactRevision()).list().ofMinSize(1).ofMaxSize(2))
@@ -238,6 +241,7 @@ class MvccStoreProperties {
         return ActionChain.startWith(this::newStores)
                 .withAction(14, applyOne)
                 .withAction(4, applyBatch)
+                .withAction(3, applyPuts)
                 .withAction(1, reapply)
                 .withAction(2, read)
                 .withAction(1, readTxn)

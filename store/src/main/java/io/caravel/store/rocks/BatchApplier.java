@@ -32,18 +32,22 @@ import io.caravel.store.TxnRequest;
 import io.caravel.store.TxnResult;
 import java.util.ArrayList;
 import java.util.List;
+import org.rocksdb.AbstractWriteBatch;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatchWithIndex;
 
 /**
- * Applies the mutations of one log entry into one {@link WriteBatchWithIndex}, with etcd's semantics
- * ({@code server/etcdserver/txn/}, {@code server/storage/mvcc/kvstore_txn.go}). Every read goes
- * through the batch, so a mutation sees the writes of those before it, and a txn op those of the ops
- * before it. State errors are found before anything is written, so a rejected mutation leaves the batch
+ * Applies the mutations of one log entry into one write batch, with etcd's semantics
+ * ({@code server/etcdserver/txn/}, {@code server/storage/mvcc/kvstore_txn.go}). Every read sees the
+ * batch, so a mutation sees the writes of those before it, and a txn op those of the ops before it:
+ * in general the batch is a {@link WriteBatchWithIndex} and the reader reads through it; an entry of
+ * plain puts only is written to a plain {@code WriteBatch}, since a put reads nothing the batch writes
+ * except {@code latest}, which the reader's write-through view answers (see {@code RocksMvccStore.applyAll}).
+ * State errors are found before anything is written, so a rejected mutation leaves the batch
  * untouched. Not thread-safe: one instance per batch, on the apply thread.
  */
 final class BatchApplier {
-    private final WriteBatchWithIndex batch;
+    private final AbstractWriteBatch batch;
     private final Handles cf;
     private final StoreReader reader;
     private final RequestValidator validator;
@@ -57,7 +61,7 @@ final class BatchApplier {
     private int changes;
     private List<Event> events;
 
-    BatchApplier(WriteBatchWithIndex batch, Handles cf, StoreReader reader, RequestValidator validator,
+    BatchApplier(AbstractWriteBatch batch, Handles cf, StoreReader reader, RequestValidator validator,
                  long revision, long compactRevision) {
         this.batch = batch;
         this.cf = cf;

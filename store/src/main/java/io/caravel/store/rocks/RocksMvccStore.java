@@ -38,6 +38,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Stream;
+import org.rocksdb.AbstractWriteBatch;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.Checkpoint;
@@ -490,8 +491,14 @@ public final class RocksMvccStore implements MvccStore {
             }
             List<ApplyResult> results = new ArrayList<>(mutations.size());
             State after;
-            try (WriteBatchWithIndex batch = new WriteBatchWithIndex(true)) {
-                StoreReader reader = new StoreReader(Source.of(db, plainRead, batch), cf, before.revision());
+            // An entry of plain puts (the common case) reads nothing its batch writes except `latest`, which
+            // the reader's write-through view answers: it needs no indexed batch (Source.underPlainPuts).
+            boolean plainPuts = onlyPuts(mutations);
+            try (AbstractWriteBatch batch = plainPuts ? new WriteBatch() : new WriteBatchWithIndex(true)) {
+                Source source = plainPuts
+                        ? Source.underPlainPuts(db, plainRead, cf)
+                        : Source.of(db, plainRead, (WriteBatchWithIndex) batch);
+                StoreReader reader = new StoreReader(source, cf, before.revision());
                 reader.seedLatest(knownLatest(putKeys(mutations)));
                 BatchApplier applier = new BatchApplier(batch, cf, reader, validator, before.revision(), before.compactRevision());
                 for (Mutation m : mutations) {
@@ -507,7 +514,11 @@ public final class RocksMvccStore implements MvccStore {
                 after = new State(position, applier.revision(), applier.compactRevision());
                 publish.writeLock().lock();
                 try {
-                    db.write(writeOptions, batch);
+                    if (batch instanceof WriteBatch plain) {
+                        db.write(writeOptions, plain);
+                    } else {
+                        db.write(writeOptions, (WriteBatchWithIndex) batch);
+                    }
                     state = after;
                 } finally {
                     publish.writeLock().unlock();
@@ -523,6 +534,16 @@ public final class RocksMvccStore implements MvccStore {
         } finally {
             exit();
         }
+    }
+
+    /** True when every mutation of the entry is a put (not a txn): see {@link Source#underPlainPuts}. */
+    private static boolean onlyPuts(List<Mutation> mutations) {
+        for (Mutation m : mutations) {
+            if (!(m instanceof PutRequest)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The distinct keys of the top-level puts of one entry, whose previous versions are read ahead. */

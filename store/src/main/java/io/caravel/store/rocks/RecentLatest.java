@@ -18,6 +18,10 @@ import java.util.Map;
 final class RecentLatest {
     /** A map entry's bookkeeping cost on top of key and value bytes (object headers, references). */
     private static final int ENTRY_OVERHEAD = 96;
+    /** What {@link #lookup} returns for a key the cache does not know. */
+    static final byte[] UNKNOWN = new byte[0];
+    /** Stored for a key known not to exist (a map value cannot be null: a null from the map means "unknown"). */
+    private static final byte[] ABSENT = new byte[0];
 
     private final long budgetBytes;
     private long usedBytes;
@@ -27,13 +31,23 @@ final class RecentLatest {
         this.budgetBytes = budgetBytes;
     }
 
+    /**
+     * One hash lookup: the key's committed value, null when the key is known not to exist, or
+     * {@link #UNKNOWN} (compare by identity) when the cache does not know the key.
+     */
+    byte[] lookup(Bytes key) {
+        byte[] v = entries.get(key);
+        return v == null ? UNKNOWN : v == ABSENT ? null : v;
+    }
+
     /** True when the cache knows the key's committed value (which {@link #get} then returns, maybe null). */
     boolean contains(Bytes key) {
         return entries.containsKey(key);
     }
 
     byte[] get(Bytes key) {
-        return entries.get(key);
+        byte[] v = entries.get(key);
+        return v == ABSENT ? null : v;
     }
 
     /** A batch was committed; {@code seen} holds its final view of every key it read or wrote in {@code latest}. */
@@ -43,22 +57,21 @@ final class RecentLatest {
         }
         for (Map.Entry<Bytes, byte[]> e : seen.entrySet()) {
             Bytes key = e.getKey();
-            if (entries.containsKey(key)) {
-                usedBytes -= cost(key, entries.get(key));
+            byte[] value = e.getValue() == null ? ABSENT : e.getValue();
+            byte[] old = entries.put(key, value);
+            if (old != null) {
+                usedBytes -= old.length;
+            } else {
+                usedBytes += ENTRY_OVERHEAD + key.size();
             }
-            entries.put(key, e.getValue());
-            usedBytes += cost(key, e.getValue());
+            usedBytes += value.length;
         }
         var it = entries.entrySet().iterator();
         while (usedBytes > budgetBytes && it.hasNext()) {
             Map.Entry<Bytes, byte[]> eldest = it.next();
-            usedBytes -= cost(eldest.getKey(), eldest.getValue());
+            usedBytes -= ENTRY_OVERHEAD + eldest.getKey().size() + eldest.getValue().length;
             it.remove();
         }
-    }
-
-    private static long cost(Bytes key, byte[] value) {
-        return ENTRY_OVERHEAD + key.size() + (value == null ? 0 : value.length);
     }
 
     int size() {

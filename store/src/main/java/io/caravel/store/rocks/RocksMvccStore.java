@@ -566,8 +566,9 @@ public final class RocksMvccStore implements MvccStore {
         List<Bytes> misses = new ArrayList<>(keys.size());
         List<byte[]> rawMisses = new ArrayList<>(keys.size());
         for (Bytes k : keys) {
-            if (recentLatest.contains(k)) {
-                known.put(k, recentLatest.get(k));
+            byte[] v = recentLatest.lookup(k);
+            if (v != RecentLatest.UNKNOWN) {
+                known.put(k, v);
             } else {
                 misses.add(k);
                 rawMisses.add(k.unsafeArray());

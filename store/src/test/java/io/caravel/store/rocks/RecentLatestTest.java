@@ -25,6 +25,9 @@ class RecentLatestTest {
         assertThat(r.contains(key(2))).isTrue();
         assertThat(r.get(key(2))).isNull();
         assertThat(r.contains(key(3))).isFalse();
+        assertThat(r.lookup(key(1))).containsExactly(1);
+        assertThat(r.lookup(key(2))).isNull();
+        assertThat(r.lookup(key(3))).isSameAs(RecentLatest.UNKNOWN);
         // A later batch overwrites: a delete of k1, a put of k2.
         Map<Bytes, byte[]> next = new HashMap<>();
         next.put(key(1), null);
@@ -33,6 +36,7 @@ class RecentLatestTest {
         assertThat(r.get(key(1))).isNull();
         assertThat(r.contains(key(1))).isTrue();
         assertThat(r.get(key(2))).containsExactly(2, 2);
+        assertThat(r.lookup(key(1))).isNull();
     }
 
     @Test
@@ -56,6 +60,16 @@ class RecentLatestTest {
             r.committed(m);
         }
         assertThat(r.size()).isEqualTo(5);
+        // Absent keys cost their key and overhead only: 96 + 2 = 98 bytes; 10 fit in 1,000.
+        RecentLatest absences = new RecentLatest(1_000);
+        for (int i = 0; i < 12; i++) {
+            Map<Bytes, byte[]> m = new HashMap<>();
+            m.put(key(i), null);
+            absences.committed(m);
+        }
+        assertThat(absences.size()).isEqualTo(10);
+        assertThat(absences.lookup(key(0))).isSameAs(RecentLatest.UNKNOWN);
+        assertThat(absences.lookup(key(11))).isNull();
     }
 
     @Test

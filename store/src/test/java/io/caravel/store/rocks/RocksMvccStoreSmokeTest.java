@@ -2,15 +2,21 @@ package io.caravel.store.rocks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.caravel.store.ApplyResult;
 import io.caravel.store.Bytes;
 import io.caravel.store.CompactRequest;
 import io.caravel.store.DeleteRangeRequest;
+import io.caravel.store.KeyValue;
 import io.caravel.store.LogPosition;
+import io.caravel.store.Mutation;
 import io.caravel.store.PutRequest;
 import io.caravel.store.PutResult;
 import io.caravel.store.RangeRequest;
 import io.caravel.store.StoreOptions;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,6 +69,78 @@ class RocksMvccStoreSmokeTest {
             assertThat(after.kvs()).isEqualTo(before.kvs());
             assertThat(s.events(compactAt, s.currentRevision(), 1000, false).events()).hasSize((int) sizeOfHistory);
         }
+    }
+
+    /**
+     * More keys than {@link RecentLatest} holds and more data than several memtables: the previous
+     * versions that the apply path reads ahead (MultiGet past the memtable's Bloom filter, from the
+     * memtable, the immutable memtables or the flushed tables) are the right ones, as are the reads
+     * after a reopen. About 48 MB of puts (three memtables), WAL off as a Raft member runs the store.
+     */
+    @Test
+    void previousVersionsAreRightAcrossManyMemtableFlushes() {
+        int keys = 6_000; // RecentLatest holds about 4,000 of them
+        byte[] filler = new byte[4_000];
+        StoreOptions options = StoreOptions.defaults().withWriteAheadLog(false);
+        long[] create = new long[keys];
+        long[] version = new long[keys];
+        String[] value = new String[keys];
+        Random random = new Random(7);
+        long index = 0;
+        try (RocksMvccStore s = RocksMvccStore.open(dir.resolve("db"), options)) {
+            for (int round = 0; round < 2; round++) {
+                List<Integer> order = new ArrayList<>();
+                for (int k = 0; k < keys; k++) {
+                    order.add(k);
+                }
+                java.util.Collections.shuffle(order, random);
+                for (int from = 0; from < keys; from += 100) {
+                    List<Mutation> batch = new ArrayList<>();
+                    List<Integer> batchKeys = order.subList(from, Math.min(keys, from + 100));
+                    for (int k : batchKeys) {
+                        byte[] v = filler.clone();
+                        String text = "v" + round + "-" + k;
+                        byte[] t = text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                        System.arraycopy(t, 0, v, 0, t.length);
+                        batch.add(new PutRequest(key(k), Bytes.wrap(v), 0, true, false, false));
+                    }
+                    List<ApplyResult> results = s.applyAll(new LogPosition(1, ++index), batch);
+                    for (int i = 0; i < batchKeys.size(); i++) {
+                        int k = batchKeys.get(i);
+                        PutResult r = results.get(i).resultAs(PutResult.class);
+                        KeyValue prev = r.prevKv();
+                        if (version[k] == 0) {
+                            assertThat(prev).as("key %d", k).isNull();
+                            create[k] = r.revision();
+                        } else {
+                            assertThat(prev.version()).as("key %d", k).isEqualTo(version[k]);
+                            assertThat(prev.createRevision()).isEqualTo(create[k]);
+                            assertThat(text(prev)).isEqualTo(value[k]);
+                        }
+                        version[k]++;
+                        value[k] = "v" + round + "-" + k;
+                    }
+                }
+            }
+        }
+        try (RocksMvccStore s = RocksMvccStore.open(dir.resolve("db"), options)) {
+            assertThat(s.appliedPosition()).isEqualTo(new LogPosition(1, index));
+            for (int k = 0; k < keys; k += 97) {
+                KeyValue kv = s.range(RangeRequest.get(key(k))).kvs().get(0);
+                assertThat(kv.version()).isEqualTo(2);
+                assertThat(kv.createRevision()).isEqualTo(create[k]);
+                assertThat(text(kv)).isEqualTo(value[k]);
+            }
+        }
+    }
+
+    private static Bytes key(int k) {
+        return Bytes.of(String.format("/registry/test/%08d", k));
+    }
+
+    private static String text(KeyValue kv) {
+        String s = new String(kv.value().toByteArray(), java.nio.charset.StandardCharsets.US_ASCII);
+        return s.substring(0, s.indexOf('\0'));
     }
 
     @Test

@@ -66,9 +66,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Opening reads a handful of meta keys and builds no in-memory index, so it takes the same time at
  * 1,000 keys as at 1,000,000. Each {@link #applyAll} is one atomic RocksDB write of the data and the
- * applied position, written to RocksDB's WAL without fsync: the Raft log is the durable record, and a
- * store that loses its unsynced tail on power loss reports an older applied position, from which the
- * log is replayed. A process crash loses nothing.
+ * applied position, written to RocksDB's WAL without fsync, or with {@link StoreOptions#writeAheadLog()}
+ * false to no WAL at all: the Raft log is the durable record, and a store that loses its unsynced tail
+ * reports an older applied position, from which the log is replayed. With the WAL a process crash
+ * loses nothing. An entry of plain puts goes into a plain {@code WriteBatch}, any other into a
+ * {@code WriteBatchWithIndex} that its reads go through (see {@link BatchApplier}).
  *
  * <p>Reads take a RocksDB snapshot together with the revision it corresponds to, under a lock the
  * writer holds only while it writes a batch and publishes its new revision; so a read never sees half

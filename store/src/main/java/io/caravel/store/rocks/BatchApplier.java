@@ -42,9 +42,9 @@ import org.rocksdb.WriteBatchWithIndex;
  * batch, so a mutation sees the writes of those before it, and a txn op those of the ops before it:
  * in general the batch is a {@link WriteBatchWithIndex} and the reader reads through it; an entry of
  * plain puts only is written to a plain {@code WriteBatch}, since a put reads nothing the batch writes
- * except {@code latest}, which the reader's write-through view answers (see {@code RocksMvccStore.applyAll}).
- * State errors are found before anything is written, so a rejected mutation leaves the batch
- * untouched. Not thread-safe: one instance per batch, on the apply thread.
+ * except {@code latest}, which the reader's write-through view answers ({@code RocksMvccStore.applyAll},
+ * {@code Source.underPlainPuts}). State errors are found before anything is written, so a rejected
+ * mutation leaves the batch untouched. Not thread-safe: one instance per batch, on the apply thread.
  */
 final class BatchApplier {
     private final AbstractWriteBatch batch;

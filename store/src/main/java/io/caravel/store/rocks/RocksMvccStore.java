@@ -94,7 +94,7 @@ public final class RocksMvccStore implements MvccStore {
      * cost less in a smaller list, and the keys in the {@code latest} memtable are then about the
      * recently applied keys that {@link RecentLatest} (same byte budget) already holds, so the
      * previous-version lookups of the others skip the memtable through its Bloom filter. The price is
-     * about twice as many flushes and level-0 compactions (RocksDB's background threads).
+     * four times as many (smaller) flushes and more level-0 compaction on RocksDB's background threads.
      */
     static final long MEMTABLE_BYTES = 16L << 20;
     /** Bits of the {@code latest} memtable's Bloom filter, as a fraction of {@link #MEMTABLE_BYTES} (about 50 bits a key). */

@@ -460,41 +460,51 @@ public final class KvStateMachine extends BaseStateMachine {
         if (s == null) {
             throw new IllegalStateException("store is not open");
         }
-        if (command.hasBatch()) {
-            List<Mutation> mutations = CommandCodec.decodeBatch(command.getBatch());
+        boolean replayed = position.isAtOrBelow(s.appliedPosition());
+        if (command.hasBatch() || CommandCodec.isMutation(command)) {
+            if (replayed) {
+                // The store holds it (a restart replaying the retained log): answer without decoding it.
+                return alreadyApplied(command, position.index());
+            }
+            // One mutation or a batch of them: either way one store write at the entry's position.
+            List<Mutation> mutations = command.hasBatch()
+                    ? CommandCodec.decodeBatch(command.getBatch()) : List.of(CommandCodec.decode(command));
             List<ApplyResult> results = s.applyAll(position, mutations);
             List<MutationResult> replies = new ArrayList<>(results.size());
             for (int i = 0; i < results.size(); i++) {
-                ApplyResult r = results.get(i);
-                if (!(r.result() instanceof MutationResult.AlreadyApplied)) {
-                    hooks.applied(mutations.get(i), r);
-                }
-                replies.add(r.result());
+                hooks.applied(mutations.get(i), results.get(i));
+                replies.add(results.get(i).result());
             }
-            return CommandCodec.encodeBatchResults(replies, position.index());
+            return command.hasBatch()
+                    ? CommandCodec.encodeBatchResults(replies, position.index())
+                    : CommandCodec.encodeResult(replies.get(0), position.index());
         }
-        Mutation mutation = CommandCodec.decode(command);
-        if (mutation == null) {
-            // Publish / alarm: cluster meta, idempotent sets; a read barrier: nothing. Then advance the
-            // store's position.
-            if (!position.isAtOrBelow(s.appliedPosition())) {
-                if (command.hasPublish()) {
-                    meta.publish(command.getPublish(), position.index());
-                    hooks.metaChanged();
-                } else if (command.hasAlarm()) {
-                    meta.alarm(command.getAlarm(), position.index());
-                    hooks.metaChanged();
-                }
-                s.applyAll(position, List.of());
+        // Publish / alarm: cluster meta, idempotent sets; a read barrier: nothing. Then advance the store's
+        // position.
+        if (!replayed) {
+            if (command.hasPublish()) {
+                meta.publish(command.getPublish(), position.index());
+                hooks.metaChanged();
+            } else if (command.hasAlarm()) {
+                meta.alarm(command.getAlarm(), position.index());
+                hooks.metaChanged();
+            } else if (!command.hasReadBarrier()) {
+                throw new IllegalArgumentException("command has no kind: " + command);
             }
-            return CommandReply.newBuilder().setAppliedIndex(position.index())
-                    .setDone(EmptyReply.newBuilder().setRevision(s.currentRevision())).build();
+            s.applyAll(position, List.of());
         }
-        ApplyResult result = s.apply(position, mutation);
-        if (!(result.result() instanceof MutationResult.AlreadyApplied)) {
-            hooks.applied(mutation, result);
+        return CommandReply.newBuilder().setAppliedIndex(position.index())
+                .setDone(EmptyReply.newBuilder().setRevision(s.currentRevision())).build();
+    }
+
+    /** The reply to a mutation entry the store already holds: one "already applied" per mutation. */
+    private static CommandReply alreadyApplied(Command command, long index) {
+        if (!command.hasBatch()) {
+            return CommandCodec.encodeResult(new MutationResult.AlreadyApplied(), index);
         }
-        return CommandCodec.encodeResult(result.result(), position.index());
+        List<MutationResult> replies = java.util.Collections.nCopies(command.getBatch().getCommandsCount(),
+                new MutationResult.AlreadyApplied());
+        return CommandCodec.encodeBatchResults(replies, index);
     }
 
     /** Configuration and metadata entries: advance the store's position too (see the class comment). */

@@ -406,13 +406,13 @@ public final class CaravelNode implements AutoCloseable {
             return this;
         }
 
-        /** The Raft log segment size; after a snapshot the log is purged by whole segments. */
         /** How long the Raft log is kept behind the store's durable position (see {@link RaftTuning#logRetention}). */
         public Builder logRetention(Duration v) {
             this.logRetention = Objects.requireNonNull(v, "logRetention == null");
             return this;
         }
 
+        /** The Raft log segment size; after a snapshot the log is purged by whole segments. */
         public Builder logSegmentBytes(long v) {
             this.logSegmentBytes = v;
             return this;

@@ -65,7 +65,7 @@ public final class CpuCost {
                 readCpu[r] = rates[1];
                 System.out.printf("round %d: put(batch 100) %,.0f/s wall, %,.0f/CPU-s (%,.0f/process-CPU-s) | point read %,.0f/s wall, %,.0f/CPU-s | load %.2f%n",
                         r + 1, putWall[r], putCpu[r], putProcess[r], readWall[r], readCpu[r],
-                        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+                        OS.getSystemLoadAverage());
             }
         } finally {
             writer.closeAndDelete();

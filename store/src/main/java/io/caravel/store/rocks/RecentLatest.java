@@ -40,16 +40,6 @@ final class RecentLatest {
         return v == null ? UNKNOWN : v == ABSENT ? null : v;
     }
 
-    /** True when the cache knows the key's committed value (which {@link #get} then returns, maybe null). */
-    boolean contains(Bytes key) {
-        return entries.containsKey(key);
-    }
-
-    byte[] get(Bytes key) {
-        byte[] v = entries.get(key);
-        return v == ABSENT ? null : v;
-    }
-
     /** A batch was committed; {@code seen} holds its final view of every key it read or wrote in {@code latest}. */
     void committed(Map<Bytes, byte[]> seen) {
         if (budgetBytes <= 0) {

@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -568,21 +569,24 @@ public final class RocksMvccStore implements MvccStore {
     }
 
     /** The distinct keys of the top-level puts of one entry, whose previous versions are read ahead. */
-    private static List<Bytes> putKeys(List<Mutation> mutations) {
+    private static Collection<Bytes> putKeys(List<Mutation> mutations) {
+        if (mutations.size() == 1) {
+            return mutations.get(0) instanceof PutRequest p ? List.of(p.key()) : List.of();
+        }
         Set<Bytes> keys = new LinkedHashSet<>();
         for (Mutation m : mutations) {
             if (m instanceof PutRequest p) {
                 keys.add(p.key());
             }
         }
-        return new ArrayList<>(keys);
+        return keys;
     }
 
     /**
      * The committed {@code latest} values of {@code keys} (null where a key does not exist): from
      * {@link #recentLatest}, the rest with one RocksDB MultiGet. Apply thread, before the batch is written.
      */
-    private Map<Bytes, byte[]> knownLatest(List<Bytes> keys) throws RocksDBException {
+    private Map<Bytes, byte[]> knownLatest(Collection<Bytes> keys) throws RocksDBException {
         Map<Bytes, byte[]> known = new HashMap<>(Math.max(16, keys.size() * 2));
         List<Bytes> misses = new ArrayList<>(keys.size());
         List<byte[]> rawMisses = new ArrayList<>(keys.size());

@@ -1,11 +1,6 @@
 package io.caravel.apiserver.http;
 
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The graceful end of one API server: once {@link #begin()} is called, new requests get 503 (with Retry-After), and
@@ -15,49 +10,49 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Vert.x HTTP client before 7.4, never notice). Thread-safe.
  */
 public final class Shutdown {
-    private final AtomicBoolean closing = new AtomicBoolean();
-    private final AtomicInteger openWatches = new AtomicInteger();
-    /** Completed when the last open watch ends after {@link #begin()}. */
-    private final CompletableFuture<Void> watchesEnded = new CompletableFuture<>();
+    private volatile boolean closing;
+    private int openWatches; // guarded by this; awaitWatchesEnded waits on this monitor for it to reach 0
 
     /** Refuses new requests from now on; returns whether this call began the shutdown (false if it had begun). */
-    public boolean begin() {
-        boolean first = closing.compareAndSet(false, true);
-        if (openWatches.get() == 0) {
-            watchesEnded.complete(null);
-        }
+    public synchronized boolean begin() {
+        boolean first = !closing;
+        closing = true;
         return first;
     }
 
     /** Whether {@link #begin()} was called. */
     public boolean closing() {
-        return closing.get();
+        return closing;
     }
 
-    void watchOpened() {
-        openWatches.incrementAndGet();
+    synchronized void watchOpened() {
+        openWatches++;
     }
 
-    void watchEnded() {
-        if (openWatches.decrementAndGet() == 0 && closing.get()) {
-            watchesEnded.complete(null);
+    synchronized void watchEnded() {
+        if (--openWatches == 0) {
+            notifyAll();
         }
     }
 
     /** The number of watch streams not yet ended. */
-    public int openWatches() {
-        return openWatches.get();
+    public synchronized int openWatches() {
+        return openWatches;
     }
 
-    /** Waits up to {@code millis} until no watch stream is open; returns whether none is. */
-    public boolean awaitWatchesEnded(long millis) throws InterruptedException {
-        try {
-            watchesEnded.get(millis, TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e);
+    /**
+     * Waits up to {@code millis} until no watch stream is open; returns whether none is. A watch that passed the
+     * router's check just before {@link #begin()} and opens during the wait is waited for too.
+     */
+    public synchronized boolean awaitWatchesEnded(long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (openWatches > 0) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
         }
+        return true;
     }
 }

@@ -336,7 +336,7 @@ public final class WatchCache implements AutoCloseable {
         }
         KeyValue kv = e.kv();
         StoredObject o = StoredObject.decode(kv);
-        boolean created = kv.version() == 1 || kv.createRevision() == kv.modRevision();
+        boolean created = kv.createRevision() == kv.modRevision(); // etcd: version 1
         return created || prev == null ? new Event(EventType.ADDED, o, null) : new Event(EventType.MODIFIED, o, prev);
     }
 

@@ -699,8 +699,7 @@ public final class RocksMvccStore implements MvccStore {
         byte[] prefix = Layout.indexPrefix(key);
         // Every change made at C is retained (so that events(C, ...) is complete); below C only a key's
         // newest change survives, and only when it is a put.
-        StoreReader.IndexEntry newest = r.main() == compact ? null : StoreReader.newestAtOrBelow(idx, key, compact);
-        boolean isNewest = r.main() == compact || (newest != null && newest.main() == r.main() && newest.sub() == r.sub());
+        boolean isNewest = r.main() == compact || StoreReader.isNewestAtOrBelow(idx, key, compact, r.main(), r.sub());
         if (!isNewest) {
             removeHistory(rc, batch, key, r.main(), r.sub());
             return;

@@ -237,7 +237,15 @@ final class StoreReader {
 
     /** True when the change at (main, sub) is its key's newest change at or below {@code revision}. */
     boolean isNewestAtOrBelow(Bytes key, long revision, long main, long sub) {
-        IndexEntry newest = newestAtOrBelow(key, revision);
+        return isNewest(newestAtOrBelow(key, revision), main, sub);
+    }
+
+    /** {@link #isNewestAtOrBelow(Bytes, long, long, long)} through {@code it}, an iterator over {@code key_index} the caller reuses. */
+    static boolean isNewestAtOrBelow(RocksIterator it, Bytes key, long revision, long main, long sub) {
+        return isNewest(newestAtOrBelow(it, key, revision), main, sub);
+    }
+
+    private static boolean isNewest(IndexEntry newest, long main, long sub) {
         return newest != null && newest.main == main && newest.sub == sub;
     }
 

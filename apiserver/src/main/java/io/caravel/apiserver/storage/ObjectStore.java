@@ -215,7 +215,8 @@ public final class ObjectStore {
 
     /**
      * Creates {@code obj} (already checked against the request path): name generation, server-set metadata,
-     * defaulting, validation, the namespace check, then a txn on {@code create_revision == 0}.
+     * defaulting, validation, the namespace check, then a txn on {@code create_revision == 0}. {@code obj} is
+     * consumed: the returned object holds that very tree (no re-parse), so the caller must not modify it afterwards.
      */
     public CompletableFuture<StoredObject> create(ResourceType type, String namespace, ObjectNode obj) {
         try {
@@ -306,7 +307,8 @@ public final class ObjectStore {
      * A guaranteed update (kube's {@code GuaranteedUpdate}): reads the latest object, applies {@code mutation},
      * keeps server-owned metadata, defaults and validates, and writes with a compare on the read's mod revision;
      * a lost race is retried on the new object unless the caller pinned a resourceVersion. An unchanged object is
-     * not written. An object being deleted whose last finalizer is removed is deleted.
+     * not written. An object being deleted whose last finalizer is removed is deleted. The returned object holds
+     * the tree {@code mutation} produced (no re-parse): the mutation must not keep and modify it.
      *
      * @param statusOnly true for the {@code /status} subresource (only status is taken from the mutation's result)
      */

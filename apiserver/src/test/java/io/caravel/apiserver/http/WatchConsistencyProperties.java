@@ -44,6 +44,9 @@ class WatchConsistencyProperties {
             try {
                 int code = api.post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"props\"}}").code();
                 return code == 201 || code == 409;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
             } catch (Exception e) {
                 return false;
             }

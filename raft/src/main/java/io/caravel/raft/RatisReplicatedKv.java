@@ -61,6 +61,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -291,6 +292,11 @@ public final class RatisReplicatedKv implements ReplicatedKv {
                 // only an empty directory.
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
+        if (ForkJoinPool.getCommonPoolParallelism() < 2) {
+            log.warn("the JVM's common fork-join pool has {} thread: Ratis then starts a new thread for every entry "
+                    + "a follower appends; start the JVM with -Djava.util.concurrent.ForkJoinPool.common.parallelism=4",
+                    ForkJoinPool.getCommonPoolParallelism());
+        }
         server.start();
         division = server.getDivision(groupId);
 

@@ -27,7 +27,21 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        commonPoolParallelism();
         System.exit(run(args, System.out, System.err));
+    }
+
+    /**
+     * Gives the JVM's common fork-join pool at least two threads unless the command line chose a size.
+     * With one (its size on a 1- or 2-CPU machine) {@code CompletableFuture}'s {@code *Async} methods
+     * without an executor start a new thread per task — Ratis 3.3 does that for every entry a follower
+     * appends, which cost a thread creation per write. Must run before anything initializes the pool.
+     */
+    private static void commonPoolParallelism() {
+        String key = "java.util.concurrent.ForkJoinPool.common.parallelism";
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, String.valueOf(Math.max(4, Runtime.getRuntime().availableProcessors())));
+        }
     }
 
     /** Runs the command; returns the exit code (blocks until shutdown for {@code server}). */

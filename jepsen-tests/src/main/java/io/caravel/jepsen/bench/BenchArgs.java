@@ -24,7 +24,9 @@ import java.util.List;
  *     measured), or null
  * @param build whether to (re)build the server through {@code ./caravel} first
  * @param prefill whether to write the whole key space before the first point
- * @param warmupPass whether {@link Command#COMPARE} runs every point once, unmeasured, before round 1
+ * @param warmupPass how long {@link Command#COMPARE} loads each side, unmeasured, before round 1 (spread over
+ *     the points, each at least {@code --warmup} long), so that the JVM's JIT has compiled the hot paths; zero
+ *     for none
  * @param pids extra processes to sample ({@link Command#RUN} against given endpoints)
  * @param jfrLeader where to write a JFR recording of the Caravel leader during the first point's
  *     measurement window, or null
@@ -45,7 +47,7 @@ public record BenchArgs(
     String serverRev,
     boolean build,
     boolean prefill,
-    boolean warmupPass,
+    java.time.Duration warmupPass,
     List<Long> pids,
     Path jfrLeader,
     Path input,
@@ -72,6 +74,12 @@ public record BenchArgs(
   /** The default points of {@code compare}: issue #6's first comparison. */
   public static final String DEFAULT_COMPARE_POINTS =
       "put:1,put:16,range-lin:1,range-lin:16,range-ser:1,range-ser:16,txn-put:1,txn-put:16,watch-latency:16";
+
+  /**
+   * The default unmeasured load per side before {@code compare}'s first round: a freshly started Caravel
+   * node's JIT keeps compiling (tens of thousands of methods, most of a CPU) for minutes under load.
+   */
+  public static final int DEFAULT_WARMUP_PASS_SECONDS = 180;
 
   static final String USAGE = """
       usage: caravel-bench WORKLOAD [--endpoints URL,... | --start caravel|etcd [--nodes N]] [--clients 1,16,...] [options]
@@ -103,9 +111,10 @@ public record BenchArgs(
         --out DIR           results (results.json, report.md, PNG plots); default jepsen-tests/target/bench/<time>
       compare: starts a Caravel and an etcd cluster (--nodes, default 3) side by side on loopback and runs each
         point against both alternately (Caravel, etcd, Caravel, etcd ...) for --rounds rounds (default 3, at least 3);
-        --points LIST (default %s); --no-warmup-pass skips the unmeasured pass over all points before round 1.
+        --points LIST (default %s); --warmup-pass S: seconds of unmeasured load per side before round 1, spread
+        over the points (default %d; a fresh JVM needs minutes of load before its JIT settles); --no-warmup-pass = 0.
       report: rewrites report.md, throughput.png and latency-cdf.png from a results.json.
-      """.formatted(DEFAULT_COMPARE_POINTS);
+      """.formatted(DEFAULT_COMPARE_POINTS, DEFAULT_WARMUP_PASS_SECONDS);
 
   /**
    * Parses a command line.
@@ -149,7 +158,7 @@ public record BenchArgs(
     String serverRev = null;
     boolean build = true;
     boolean prefill = true;
-    boolean warmupPass = true;
+    double warmupPass = DEFAULT_WARMUP_PASS_SECONDS;
     List<Long> pids = new ArrayList<>();
     Path jfr = null;
     Path input = null;
@@ -166,7 +175,7 @@ public record BenchArgs(
       switch (name) {
         case "--no-prefill" -> prefill = false;
         case "--no-build" -> build = false;
-        case "--no-warmup-pass" -> warmupPass = false;
+        case "--no-warmup-pass" -> warmupPass = 0;
         case "--help", "-h" -> command = Command.HELP;
         default -> {
           if (!name.startsWith("--")) {
@@ -191,6 +200,7 @@ public record BenchArgs(
             case "--conns" -> conns = intIn(name, value, 1, 10_000);
             case "--duration" -> duration = seconds(name, value, 0.1);
             case "--warmup" -> warmup = seconds(name, value, 0);
+            case "--warmup-pass" -> warmupPass = seconds(name, value, 0);
             case "--key-space" -> keySpace = intIn(name, value, 1, 100_000_000);
             case "--key-size" -> keySize = intIn(name, value, 1, 1_000_000);
             case "--val-size" -> valueSize = intIn(name, value, 8, 1_048_576);
@@ -270,7 +280,7 @@ public record BenchArgs(
     }
     return new BenchArgs(command, points, endpoints, start, nodes, settings, rounds, out, serverHome, serverRev, build,
         prefill,
-        warmupPass, List.copyOf(pids), jfr, input, top, List.copyOf(args));
+        java.time.Duration.ofMillis(Math.round(warmupPass * 1000)), List.copyOf(pids), jfr, input, top, List.copyOf(args));
   }
 
   private static List<String> splitList(String value) {

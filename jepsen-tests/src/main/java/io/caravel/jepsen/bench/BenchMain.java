@@ -171,9 +171,13 @@ public final class BenchMain {
           LoadGenerator.prefill(c.endpointsLeaderFirst(), keys, err);
         }
       }
-      if (a.warmupPass() && !a.settings().warmup().isZero()) {
-        err.println("  warm-up pass (not measured)");
-        BenchSettings w = a.settings().withTimes(java.time.Duration.ZERO, a.settings().warmup());
+      if (!a.warmupPass().isZero()) {
+        java.time.Duration each = a.warmupPass().dividedBy(a.points().size());
+        if (each.compareTo(a.settings().warmup()) < 0) {
+          each = a.settings().warmup();
+        }
+        err.printf(Locale.ROOT, "  warm-up pass (not measured): %d s per point and side%n", each.toSeconds());
+        BenchSettings w = a.settings().withTimes(java.time.Duration.ZERO, each);
         for (Point p : a.points()) {
           for (BenchCluster c : sides) {
             LoadGenerator.run(c.db().cliName(), 0, c.endpointsLeaderFirst(), p, w, keys, List.of(), err);

@@ -70,14 +70,15 @@ class BenchArgsTest {
     assertThat(a.rounds()).isEqualTo(3);
     assertThat(a.points()).hasSize(9).startsWith(new Point(Workload.PUT, 1), new Point(Workload.PUT, 16))
         .endsWith(new Point(Workload.WATCH_LATENCY, 16));
-    assertThat(a.warmupPass()).isTrue();
+    assertThat(a.warmupPass()).isEqualTo(java.time.Duration.ofSeconds(BenchArgs.DEFAULT_WARMUP_PASS_SECONDS));
 
     BenchArgs b = parse("compare", "--points", "put:16,range-lin:16,put:16", "--rounds", "5", "--duration", "20",
         "--server-rev", "HEAD", "--no-warmup-pass");
     assertThat(b.points()).containsExactly(new Point(Workload.PUT, 16), new Point(Workload.RANGE_LIN, 16));
     assertThat(b.rounds()).isEqualTo(5);
     assertThat(b.serverRev()).isEqualTo("HEAD");
-    assertThat(b.warmupPass()).isFalse();
+    assertThat(b.warmupPass()).isZero();
+    assertThat(parse("compare", "--warmup-pass", "30").warmupPass()).isEqualTo(java.time.Duration.ofSeconds(30));
   }
 
   @Test

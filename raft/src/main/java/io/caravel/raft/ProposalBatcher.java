@@ -25,7 +25,9 @@ import java.util.concurrent.RejectedExecutionException;
  *       more than one, at most {@code maxBytes} of encoded commands.</li>
  *   <li>A command is proposed at most once. A failed entry fails each of its commands with the entry's
  *       error (to the caller an unknown outcome); nothing is ever resent from here. A command whose
- *       deadline passed while it queued is dropped unsent and failed with {@link ClusterError#TIMEOUT}.</li>
+ *       deadline passed while it queued is dropped unsent and failed with {@link ClusterError#TIMEOUT}. An element
+ *       of a batch reply marked {@code failed} (a forwarded command that failed on the leader, see
+ *       {@link ForwardService}) fails only that command, with the error named.</li>
  *   <li>{@link #nextEntry()} completes once an entry proposed after the call has been applied on this
  *       member: a read barrier. It adds a {@link ReadBarrierCmd} entry only when no command is queued.</li>
  *   <li>Callers' futures are completed on {@code executor}, never on the thread that completed the entry
@@ -220,10 +222,13 @@ final class ProposalBatcher implements AutoCloseable {
         }
         for (int i = 0; i < b.commands().size(); i++) {
             CompletableFuture<CommandReply> f = b.commands().get(i).reply();
+            CommandReply r = failure != null ? null : b.commands().size() == 1 ? reply : reply.getBatch().getReplies(i);
             if (failure != null) {
                 f.completeExceptionally(failure);
+            } else if (r.getResultCase() == CommandReply.ResultCase.FAILED) {
+                f.completeExceptionally(CommandCodec.failure(r)); // forwarded, and failed on the leader
             } else {
-                f.complete(b.commands().size() == 1 ? reply : reply.getBatch().getReplies(i));
+                f.complete(r);
             }
         }
         if (b.readers() != null) {

@@ -1,9 +1,11 @@
 package io.caravel.raft;
 
 import io.caravel.raft.command.AlarmCmd;
+import io.caravel.raft.command.BatchReply;
 import io.caravel.raft.command.Command;
 import io.caravel.raft.command.CommandCodec;
 import io.caravel.raft.command.CommandReply;
+import io.caravel.raft.command.EmptyReply;
 import io.caravel.raft.command.LearnerReadyQuery;
 import io.caravel.raft.command.LeaseKeepAliveQuery;
 import io.caravel.raft.command.LeaseTimeToLiveQuery;
@@ -110,21 +112,22 @@ import org.slf4j.LoggerFactory;
  * one {@link KvStateMachine} over a RocksDB store.
  *
  * <h2>Writes</h2>
- * Validated here (the store's {@link RequestValidator}), then sent through this member's
- * {@link RaftClient}, which finds the leader and follows {@code NotLeaderException} redirects. Every
- * resend of one request carries the same (client id, call id), so Ratis's retry cache (whose expiry is
- * set well above the client's bounded total retry time) answers a resend of an applied entry with the
- * original reply instead of applying it again. The client id is random per process start, so call ids
- * never collide with an earlier incarnation. When the retries run out the outcome is unknown and the
- * write fails with {@link ClusterError#TIMEOUT} (or {@link ClusterError#LEADER_CHANGED} when the term
- * moved meanwhile); when no leader is known before anything is sent it fails with
- * {@link ClusterError#NO_LEADER}. A write completes once this member has applied its entry.
+ * Validated here (the store's {@link RequestValidator}), then grouped with the other writes arriving
+ * meanwhile into one entry ({@link ProposalBatcher}). The leader submits its entries to its own Ratis
+ * server; a follower forwards its entries to the leader's batcher ({@link ForwardService}), so that one
+ * entry per replication round carries every member's writes. When no leader is known, or the member
+ * called no longer leads, the entry goes through this member's {@link RaftClient}, which finds the leader
+ * and follows {@code NotLeaderException} redirects; every resend of it carries the same (client id, call
+ * id), so Ratis's retry cache answers a resend of an applied entry with the original reply. Caravel never
+ * resends an entry itself: an unknown outcome fails the write with {@link ClusterError#TIMEOUT} (or
+ * {@link ClusterError#LEADER_CHANGED} when the term moved meanwhile); when no leader is known before
+ * anything is sent it fails with {@link ClusterError#NO_LEADER}. A write completes once this member has
+ * applied its entry.
  *
  * <h2>Reads</h2>
- * Linearizable: a Ratis read request submitted in process to this member; with the {@code LINEARIZABLE}
- * read option Ratis runs ReadIndex (on a follower, it asks the leader for the read index) and calls
- * {@link KvStateMachine#query} once this member has applied up to it; then the local store is read.
- * Serializable: the local store, no Raft round.
+ * Linearizable: once this member has applied an entry proposed after the read arrived (the next entry of
+ * the batcher, a no-op barrier when nothing else is queued; on a follower, the leader's next entry), the
+ * local store is read. Serializable: the local store, no Raft round.
  *
  * <h2>Time</h2>
  * Lease expiry and auto-compaction are decided by the leader's clock and proposed as commands;
@@ -148,6 +151,8 @@ public final class RatisReplicatedKv implements ReplicatedKv {
     private static final int CLIENT_MAX_ATTEMPTS = 20;
     private static final int IO_THREADS = 128;
     private static final String RATIS_PROPERTY_PREFIX = "caravel.ratis.";
+    /** The largest reply a leader may send to a forwarded entry (a batch of txn replies can carry ranges). */
+    private static final int MAX_FORWARD_REPLY_BYTES = 256 << 20;
     private static final int READ_THREADS = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
     private static final TimeDuration CLIENT_RETRY_SLEEP = TimeDuration.valueOf(150, TimeUnit.MILLISECONDS);
 
@@ -166,6 +171,8 @@ public final class RatisReplicatedKv implements ReplicatedKv {
     private final ExecutorService io;
     /** Client writes and read barriers of this member, grouped into entries. */
     private final ProposalBatcher batcher;
+    /** Sends a follower's entries to the leader's batcher ({@link #forwardToLeader}). */
+    private final ForwardService forwarder = new ForwardService(MAX_FORWARD_REPLY_BYTES);
     private final ExecutorService reads;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService compactor;
@@ -277,8 +284,9 @@ public final class RatisReplicatedKv implements ReplicatedKv {
 
         RaftProperties p = raftProperties(raftDir);
         Parameters parameters = new Parameters();
-        GrpcConfigKeys.Server.setServicesCustomizer(parameters, (builder, types) -> builder.addService(
-                CheckpointService.definition(this::leaderCheckpoint, dir -> deleteTree(dir), io)));
+        GrpcConfigKeys.Server.setServicesCustomizer(parameters, (builder, types) -> builder
+                .addService(CheckpointService.definition(this::leaderCheckpoint, dir -> deleteTree(dir), io))
+                .addService(ForwardService.definition(this::serveForwarded)));
 
         sm = new KvStateMachine(dataDir, tuning.store(), new Hooks(), this::fetchCheckpoint, tuning.logRetention(),
                 Math.max(1, config.snapshotCount()), System::nanoTime);
@@ -364,6 +372,10 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
         RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.max(1, Math.min(1024, config.snapshotCount())));
         RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(tuning.logSegmentSizeBytes()));
+        // Closed segments kept on the heap for appenders: Ratis's default (6 segments, 200 MB) held most of the
+        // retained log in memory; a follower that far behind reads from disk instead.
+        RaftServerConfigKeys.Log.setSegmentCacheNumMax(p, 2);
+        RaftServerConfigKeys.Log.setSegmentCacheSizeMax(p, SizeInBytes.valueOf(2L * tuning.logSegmentSizeBytes()));
         SizeInBytes entryLimit = SizeInBytes.valueOf(tuning.maxEntryBytes() + (1 << 20));
         RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, entryLimit);
         RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf(entryLimit.getSize() + 8));
@@ -721,8 +733,9 @@ public final class RatisReplicatedKv implements ReplicatedKv {
     /**
      * Proposes one command and completes with its reply once this member applied it. On the leader the
      * command goes straight to the local Ratis server (no client RPC, no thread parked per write); on a
-     * follower it is handed to the Ratis client exactly once, whose own resends reuse the call id.
-     * Either way Caravel never resends it: an unknown outcome is reported as such.
+     * follower it is forwarded to the leader's batcher ({@link #forwardToLeader}), or, when that is not
+     * possible, handed to the Ratis client exactly once, whose own resends reuse the call id. Either way
+     * Caravel never resends it: an unknown outcome is reported as such.
      */
     CompletableFuture<CommandReply> propose(Command command) {
         if (closed.get()) {
@@ -731,7 +744,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         long deadline = System.nanoTime() + tuning.requestTimeout().toNanos();
         CompletableFuture<CommandReply> sent = division.getInfo().isLeader()
                 ? submitOnLeader(command, deadline)
-                : CompletableFuture.supplyAsync(() -> send(command, deadline), io);
+                : forwardToLeader(command, deadline);
         CompletableFuture<CommandReply> f = sent.thenCompose(r -> sm.waitApplied(r.getAppliedIndex()).thenApply(v -> r));
         return withDeadline(f, deadline, ClusterError.TIMEOUT);
     }
@@ -765,6 +778,68 @@ public final class RatisReplicatedKv implements ReplicatedKv {
             return CompletableFuture.completedFuture(
                     CommandCodec.parseReply(reply.getMessage().getContent().toByteArray()));
         }).thenCompose(f -> f);
+    }
+
+    /**
+     * A follower's entry, sent to the leader it knows ({@link ForwardService}), which proposes the entry's
+     * commands in its own next entry together with everyone else's: the cluster then makes one entry per
+     * replication round instead of one per member. When no leader is known, or the member called does not
+     * lead (it then proposed nothing), the entry goes through the Ratis client instead, which waits for an
+     * election and follows redirects. Any other failure is an unknown outcome, never resent.
+     */
+    private CompletableFuture<CommandReply> forwardToLeader(Command entry, long deadline) {
+        RaftPeerId leader = division.getInfo().getLeaderId();
+        RaftPeer peer = leader == null || leader.equals(selfPeerId) ? null : division.getRaftConf().getPeer(leader);
+        if (peer == null || peer.getAddress() == null || peer.getAddress().isEmpty()) {
+            return CompletableFuture.supplyAsync(() -> send(entry, deadline), io);
+        }
+        long termBefore = term();
+        return forwarder.send(peer.getAddress(), entry, deadline).handle((reply, err) -> {
+            if (err == null) {
+                return CompletableFuture.completedFuture(reply);
+            }
+            Throwable t = unwrap(err);
+            if (t instanceof ClusterException ce && ce.error() == ClusterError.NOT_LEADER) {
+                return CompletableFuture.supplyAsync(() -> send(entry, deadline), io); // nothing was proposed
+            }
+            if (t instanceof ClusterException ce && (ce.error() == ClusterError.TIMEOUT
+                    || ce.error() == ClusterError.LEADER_CHANGED || ce.error() == ClusterError.NO_LEADER)) {
+                return CompletableFuture.<CommandReply>failedFuture(ce);
+            }
+            return CompletableFuture.<CommandReply>failedFuture(unknownOutcome(termBefore, t));
+        }).thenCompose(f -> f);
+    }
+
+    /**
+     * The leader's side of {@link #forwardToLeader}: puts a follower's entry into this member's batcher
+     * (a batch command by command, each element answered on its own) and answers once all of it has been
+     * applied here, with this member's applied index. Refuses with NOT_LEADER, proposing nothing, when
+     * this member does not lead.
+     */
+    private CompletableFuture<CommandReply> serveForwarded(Command entry, long deadline) {
+        if (closed.get() || !division.getInfo().isLeader()) {
+            return CompletableFuture.failedFuture(ClusterError.NOT_LEADER.exception());
+        }
+        CompletableFuture<CommandReply> served;
+        switch (entry.getKindCase()) {
+            case READ_BARRIER -> served = batcher.nextEntry()
+                    .thenApply(v -> CommandReply.newBuilder().setDone(EmptyReply.getDefaultInstance()).build());
+            case BATCH -> {
+                List<CompletableFuture<CommandReply>> parts = new ArrayList<>(entry.getBatch().getCommandsCount());
+                for (Command c : entry.getBatch().getCommandsList()) {
+                    parts.add(batcher.submit(c, deadline).exceptionally(e -> CommandCodec.failed(
+                            unwrap(e) instanceof ClusterException ce ? ce.error() : ClusterError.TIMEOUT)));
+                }
+                served = CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
+                    BatchReply.Builder b = BatchReply.newBuilder();
+                    parts.forEach(p -> b.addReplies(p.join()));
+                    return CommandReply.newBuilder().setBatch(b).build();
+                });
+            }
+            default -> served = CommandCodec.isMutation(entry) ? batcher.submit(entry, deadline) : propose(entry);
+        }
+        return withDeadline(served, deadline, ClusterError.TIMEOUT).thenApply(r -> r.toBuilder()
+                .setAppliedIndex(Math.max(r.getAppliedIndex(), sm.getLastAppliedTermIndex().getIndex())).build());
     }
 
     private <T> CompletableFuture<T> withDeadline(CompletableFuture<T> f, long deadlineNanos, ClusterError onTimeout) {
@@ -1586,6 +1661,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
             return;
         }
         batcher.close();
+        forwarder.close();
         scheduler.shutdownNow();
         compactor.shutdownNow();
         try {

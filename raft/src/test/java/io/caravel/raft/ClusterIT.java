@@ -56,6 +56,34 @@ class ClusterIT {
     }
 
     @Test
+    void followersForwardWritesAndReadBarriersIntoTheLeadersEntries() {
+        try (MiniCluster c = MiniCluster.start(3, dir)) {
+            int leader = c.awaitLeader();
+            int f1 = (leader + 1) % 3;
+            await(c.kv(leader).put(PutRequest.of("warm", "up"))); // the leader has committed an entry of its term
+            ProposalCounts before = c.kv(leader).proposals();
+            List<java.util.concurrent.CompletableFuture<io.caravel.store.PutResult>> puts = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                puts.add(c.kv(f1).put(PutRequest.of("f" + i, "v" + i)));
+            }
+            List<Long> revisions = puts.stream().map(f -> await(f).revision()).sorted().toList();
+            assertThat(revisions).doesNotHaveDuplicates().hasSize(40);
+            // the leader's own batcher proposed the follower's writes: no entry of the follower's own
+            ProposalCounts after = c.kv(leader).proposals();
+            assertThat(after.requests() - before.requests()).isEqualTo(40);
+            // the follower answered only after applying them itself
+            for (int i = 0; i < 40; i++) {
+                assertThat(get(c.kv(f1), "f" + i, Consistency.SERIALIZABLE).kvs()).hasSize(1);
+            }
+            // a linearizable read on the follower waits for a leader entry proposed after it arrived
+            await(c.kv(leader).put(PutRequest.of("late", "x")));
+            long entries = c.kv(leader).proposals().entries();
+            assertThat(get(c.kv(f1), "late", Consistency.LINEARIZABLE).kvs()).hasSize(1);
+            assertThat(c.kv(leader).proposals().entries()).isGreaterThan(entries);
+        }
+    }
+
+    @Test
     void withoutAQuorumLinearizableReadsAndWritesFailButSerializableReadsServe() {
         try (MiniCluster c = MiniCluster.start(3, dir, RaftTuning.defaults().withRequestTimeout(Duration.ofSeconds(3)), x -> x)) {
             int leader = c.awaitLeader();

@@ -3,6 +3,7 @@ package io.caravel.raft;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.caravel.raft.command.BatchReply;
 import io.caravel.raft.command.Command;
 import io.caravel.raft.command.CommandCodec;
 import io.caravel.raft.command.CommandReply;
@@ -168,6 +169,23 @@ class ProposalBatcherTest {
         assertThat(entries().get(2)).isEqualTo(put("d"));
         outstanding(2).complete(putReply(3, 4));
         assertThat(await(after)).isEqualTo(putReply(3, 4));
+    }
+
+    @Test
+    void anElementTheLeaderAnsweredFailedFailsOnlyThatCommand() throws Exception {
+        ProposalBatcher b = batcher(1, 100, 1 << 20);
+        b.submit(put("a"), System.nanoTime() + FAR);
+        CompletableFuture<CommandReply> ok = b.submit(put("b"), System.nanoTime() + FAR);
+        CompletableFuture<CommandReply> lost = b.submit(put("c"), System.nanoTime() + FAR);
+        outstanding(0).complete(putReply(2, 2));
+        awaitEntries(2);
+        // a forwarded batch the leader split over two of its entries, the second of which failed
+        outstanding(1).complete(CommandReply.newBuilder().setAppliedIndex(3).setBatch(BatchReply.newBuilder()
+                .addReplies(putReply(3, 3)).addReplies(CommandCodec.failed(ClusterError.LEADER_CHANGED))).build());
+        assertThat(await(ok)).isEqualTo(putReply(3, 3));
+        assertThatThrownBy(() -> await(lost)).isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(ClusterException.class)
+                .satisfies(e -> assertThat(((ClusterException) e).error()).isEqualTo(ClusterError.LEADER_CHANGED));
     }
 
     @Test

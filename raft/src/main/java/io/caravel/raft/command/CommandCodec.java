@@ -315,8 +315,28 @@ public final class CommandCodec {
             case ALREADY_APPLIED -> new MutationResult.AlreadyApplied();
             case DONE -> null;
             case BATCH -> throw new IllegalArgumentException("a batch reply carries several results");
+            case FAILED -> throw failure(r);
             case RESULT_NOT_SET -> throw new IllegalArgumentException("reply has no result: " + r);
         };
+    }
+
+    /** A reply saying that a forwarded command failed on the leader ({@code failed}): its error. */
+    public static io.caravel.raft.ClusterException failure(CommandReply r) {
+        if (r.getResultCase() != CommandReply.ResultCase.FAILED) {
+            throw new IllegalArgumentException("not a failure: " + r.getResultCase());
+        }
+        io.caravel.raft.ClusterError e;
+        try {
+            e = io.caravel.raft.ClusterError.valueOf(r.getFailed());
+        } catch (IllegalArgumentException unknown) {
+            e = io.caravel.raft.ClusterError.TIMEOUT; // an outcome the leader could not name: unknown
+        }
+        return e.exception();
+    }
+
+    /** The reply saying that a forwarded command failed with {@code error} on the leader. */
+    public static CommandReply failed(io.caravel.raft.ClusterError error) {
+        return CommandReply.newBuilder().setFailed(error.name()).build();
     }
 
     public static CommandReply parseReply(byte[] data) {

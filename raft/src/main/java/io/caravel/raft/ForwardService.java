@@ -1,0 +1,187 @@
+package io.caravel.raft;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.caravel.raft.command.Command;
+import io.caravel.raft.command.CommandReply;
+import io.caravel.raft.command.ForwardRequest;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.thirdparty.io.grpc.CallOptions;
+import org.apache.ratis.thirdparty.io.grpc.ManagedChannel;
+import org.apache.ratis.thirdparty.io.grpc.MethodDescriptor;
+import org.apache.ratis.thirdparty.io.grpc.ServerServiceDefinition;
+import org.apache.ratis.thirdparty.io.grpc.Status;
+import org.apache.ratis.thirdparty.io.grpc.StatusRuntimeException;
+import org.apache.ratis.thirdparty.io.grpc.netty.NettyChannelBuilder;
+import org.apache.ratis.thirdparty.io.grpc.stub.ClientCalls;
+import org.apache.ratis.thirdparty.io.grpc.stub.ServerCalls;
+import org.apache.ratis.thirdparty.io.grpc.stub.StreamObserver;
+
+/**
+ * Carries a follower's entries to the leader, whose own {@link ProposalBatcher} then proposes them, so
+ * that the writes and read barriers of every member share the leader's entries: one Raft entry per
+ * replication round for the whole cluster instead of one per member. One unary method,
+ * {@code caravel.raft.Forward/Propose}, on Ratis's own (shaded) gRPC server: no extra port. The request
+ * is a {@code ForwardRequest} (the entry as the follower's batcher built it: a store mutation, a
+ * {@code BatchCmd} or a {@code ReadBarrierCmd}); the reply is a {@code CommandReply} in the entry's shape.
+ *
+ * <h2>Contract</h2>
+ * <ul>
+ *   <li>The leader proposes each forwarded command at most once, and nothing when it does not lead as the
+ *       call arrives: the call then fails with {@link ClusterError#NOT_LEADER}, which the sender may act on
+ *       (nothing was proposed). Every other failure of a call is an unknown outcome.</li>
+ *   <li>A reply's {@code applied_index} is an index the leader had applied once the whole entry was
+ *       applied there (for a read barrier: once an entry the leader proposed after the call arrived was
+ *       applied). The sender must apply up to it before answering its callers.</li>
+ *   <li>A batch's element that failed on the leader is answered {@code failed}, with the error's name.</li>
+ * </ul>
+ */
+final class ForwardService implements AutoCloseable {
+    /** The leader's side: serves one forwarded entry; fails with NOT_LEADER when this member does not lead. */
+    @FunctionalInterface
+    interface Leader {
+        CompletableFuture<CommandReply> serve(Command entry, long deadlineNanos);
+    }
+
+    private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(byte[] value) {
+            return new ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(InputStream stream) {
+            try {
+                return stream.readAllBytes();
+            } catch (IOException e) {
+                throw Status.INTERNAL.withCause(e).asRuntimeException();
+            }
+        }
+    };
+
+    static final MethodDescriptor<byte[], byte[]> PROPOSE = MethodDescriptor.<byte[], byte[]>newBuilder()
+            .setType(MethodDescriptor.MethodType.UNARY)
+            .setFullMethodName(MethodDescriptor.generateFullMethodName("caravel.raft.Forward", "Propose"))
+            .setRequestMarshaller(BYTES)
+            .setResponseMarshaller(BYTES)
+            .build();
+
+    private final int maxReplyBytes;
+    private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    /** @param maxReplyBytes the largest reply accepted from a leader */
+    ForwardService(int maxReplyBytes) {
+        this.maxReplyBytes = maxReplyBytes;
+    }
+
+    /** The leader's service definition, to add to this member's Ratis gRPC server. */
+    static ServerServiceDefinition definition(Leader leader) {
+        return ServerServiceDefinition.builder("caravel.raft.Forward")
+                .addMethod(PROPOSE, ServerCalls.asyncUnaryCall((byte[] request, StreamObserver<byte[]> out) -> {
+                    ForwardRequest r;
+                    try {
+                        r = ForwardRequest.parseFrom(request);
+                    } catch (InvalidProtocolBufferException e) {
+                        out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+                        return;
+                    }
+                    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(1, r.getTimeoutMillis()));
+                    CompletableFuture<CommandReply> served;
+                    try {
+                        served = leader.serve(r.getEntry(), deadline);
+                    } catch (RuntimeException e) {
+                        served = CompletableFuture.failedFuture(e);
+                    }
+                    served.whenComplete((reply, err) -> {
+                        if (err == null) {
+                            out.onNext(reply.toByteArray());
+                            out.onCompleted();
+                        } else {
+                            out.onError(status(err).asRuntimeException());
+                        }
+                    });
+                }))
+                .build();
+    }
+
+    /** A cluster error travels as FAILED_PRECONDITION with the error's name; anything else is UNKNOWN. */
+    private static Status status(Throwable err) {
+        Throwable t = err;
+        while (t.getCause() != null && !(t instanceof ClusterException)) {
+            t = t.getCause();
+        }
+        if (t instanceof ClusterException ce) {
+            return Status.FAILED_PRECONDITION.withDescription(ce.error().name());
+        }
+        return Status.UNKNOWN.withDescription(String.valueOf(err));
+    }
+
+    /**
+     * Sends {@code entry} to the leader at {@code address} (host:port of its Ratis server). Completes with
+     * the leader's reply, or fails with the {@link ClusterException} the leader answered, or with another
+     * exception (transport failure, deadline): then the outcome is unknown.
+     */
+    CompletableFuture<CommandReply> send(String address, Command entry, long deadlineNanos) {
+        long left = deadlineNanos - System.nanoTime();
+        if (left <= 0) {
+            return CompletableFuture.failedFuture(ClusterError.TIMEOUT.exception()); // never sent
+        }
+        if (closed) {
+            return CompletableFuture.failedFuture(ClusterError.STOPPED.exception());
+        }
+        ManagedChannel channel = channels.computeIfAbsent(address, a -> NettyChannelBuilder.forTarget(a).usePlaintext()
+                .directExecutor().maxInboundMessageSize(maxReplyBytes).build());
+        byte[] request = ForwardRequest.newBuilder().setEntry(entry)
+                .setTimeoutMillis(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left))).build().toByteArray();
+        CompletableFuture<CommandReply> reply = new CompletableFuture<>();
+        ClientCalls.asyncUnaryCall(channel.newCall(PROPOSE, CallOptions.DEFAULT.withDeadlineAfter(left, TimeUnit.NANOSECONDS)),
+                request, new StreamObserver<>() {
+                    @Override
+                    public void onNext(byte[] value) {
+                        try {
+                            reply.complete(CommandReply.parseFrom(value));
+                        } catch (InvalidProtocolBufferException e) {
+                            reply.completeExceptionally(e);
+                        }
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        reply.completeExceptionally(clusterError(t));
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        reply.completeExceptionally(new IllegalStateException("the leader sent no reply"));
+                    }
+                });
+        return reply;
+    }
+
+    private static Throwable clusterError(Throwable t) {
+        if (t instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.FAILED_PRECONDITION
+                && s.getStatus().getDescription() != null) {
+            try {
+                return new ClusterException(ClusterError.valueOf(s.getStatus().getDescription()), t);
+            } catch (IllegalArgumentException notOurs) {
+                return t;
+            }
+        }
+        return t;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (ManagedChannel c : channels.values()) {
+            c.shutdownNow();
+        }
+        channels.clear();
+    }
+}

@@ -4,9 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.caravel.raft.command.Command;
 import io.caravel.raft.command.CommandReply;
 import io.caravel.raft.command.ForwardRequest;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
+import io.caravel.raft.snapshot.RawMessages;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,27 +46,11 @@ final class ForwardService implements AutoCloseable {
         CompletableFuture<CommandReply> serve(Command entry, long deadlineNanos);
     }
 
-    private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw Status.INTERNAL.withCause(e).asRuntimeException();
-            }
-        }
-    };
-
     static final MethodDescriptor<byte[], byte[]> PROPOSE = MethodDescriptor.<byte[], byte[]>newBuilder()
             .setType(MethodDescriptor.MethodType.UNARY)
             .setFullMethodName(MethodDescriptor.generateFullMethodName("caravel.raft.Forward", "Propose"))
-            .setRequestMarshaller(BYTES)
-            .setResponseMarshaller(BYTES)
+            .setRequestMarshaller(RawMessages.BYTES)
+            .setResponseMarshaller(RawMessages.BYTES)
             .build();
 
     private final int maxReplyBytes;

@@ -119,6 +119,10 @@ final class ForwardService implements AutoCloseable {
         }
         ManagedChannel channel = channels.computeIfAbsent(address, a -> NettyChannelBuilder.forTarget(a).usePlaintext()
                 .directExecutor().maxInboundMessageSize(maxReplyBytes).build());
+        if (closed) { // closed meanwhile: close() may have missed this channel
+            channel.shutdownNow();
+            return CompletableFuture.failedFuture(ClusterError.STOPPED.exception());
+        }
         byte[] request = ForwardRequest.newBuilder().setEntry(entry)
                 .setTimeoutMillis(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left))).build().toByteArray();
         CompletableFuture<CommandReply> reply = new CompletableFuture<>();

@@ -769,8 +769,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
                 return CompletableFuture.<CommandReply>failedFuture(unknownOutcome(termBefore, unwrap(err)));
             }
             if (!reply.isSuccess() && reply.getException() instanceof LeaderNotReadyException) {
-                // refused before anything was appended
-                return CompletableFuture.supplyAsync(() -> send(command, deadline), io);
+                return viaRatisClient(command, deadline); // refused before anything was appended
             }
             if (!reply.isSuccess()) {
                 return CompletableFuture.<CommandReply>failedFuture(unknownOutcome(termBefore, reply.getException()));
@@ -791,7 +790,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         RaftPeerId leader = division.getInfo().getLeaderId();
         RaftPeer peer = leader == null || leader.equals(selfPeerId) ? null : division.getRaftConf().getPeer(leader);
         if (peer == null || peer.getAddress() == null || peer.getAddress().isEmpty()) {
-            return CompletableFuture.supplyAsync(() -> send(entry, deadline), io);
+            return viaRatisClient(entry, deadline);
         }
         long termBefore = term();
         return forwarder.send(peer.getAddress(), entry, deadline).handle((reply, err) -> {
@@ -800,7 +799,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
             }
             Throwable t = unwrap(err);
             if (t instanceof ClusterException ce && ce.error() == ClusterError.NOT_LEADER) {
-                return CompletableFuture.supplyAsync(() -> send(entry, deadline), io); // nothing was proposed
+                return viaRatisClient(entry, deadline); // nothing was proposed
             }
             if (t instanceof ClusterException ce && (ce.error() == ClusterError.TIMEOUT
                     || ce.error() == ClusterError.LEADER_CHANGED || ce.error() == ClusterError.NO_LEADER)) {
@@ -810,11 +809,16 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         }).thenCompose(f -> f);
     }
 
+    /** Hands an entry to this member's Ratis client ({@link #send}, blocking) on the I/O pool. */
+    private CompletableFuture<CommandReply> viaRatisClient(Command entry, long deadline) {
+        return CompletableFuture.supplyAsync(() -> send(entry, deadline), io);
+    }
+
     /**
      * The leader's side of {@link #forwardToLeader}: puts a follower's entry into this member's batcher
      * (a batch command by command, each element answered on its own) and answers once all of it has been
-     * applied here, with this member's applied index. Refuses with NOT_LEADER, proposing nothing, when
-     * this member does not lead.
+     * applied here, with an applied index at or past every entry that carried it. Refuses with NOT_LEADER,
+     * proposing nothing, when this member does not lead.
      */
     private CompletableFuture<CommandReply> serveForwarded(Command entry, long deadline) {
         if (closed.get() || !division.getInfo().isLeader()) {
@@ -822,8 +826,9 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         }
         CompletableFuture<CommandReply> served;
         switch (entry.getKindCase()) {
-            case READ_BARRIER -> served = batcher.nextEntry()
-                    .thenApply(v -> CommandReply.newBuilder().setDone(EmptyReply.getDefaultInstance()).build());
+            // completes on the batcher's executor once the barrier's entry is applied: the applied index is past it
+            case READ_BARRIER -> served = batcher.nextEntry().thenApply(v -> CommandReply.newBuilder()
+                    .setDone(EmptyReply.getDefaultInstance()).setAppliedIndex(sm.getLastAppliedTermIndex().getIndex()).build());
             case BATCH -> {
                 List<CompletableFuture<CommandReply>> parts = new ArrayList<>(entry.getBatch().getCommandsCount());
                 for (Command c : entry.getBatch().getCommandsList()) {
@@ -832,14 +837,19 @@ public final class RatisReplicatedKv implements ReplicatedKv {
                 }
                 served = CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
                     BatchReply.Builder b = BatchReply.newBuilder();
-                    parts.forEach(p -> b.addReplies(p.join()));
-                    return CommandReply.newBuilder().setBatch(b).build();
+                    long applied = 0; // the commands may have gone in several entries: the last one's index
+                    for (CompletableFuture<CommandReply> p : parts) {
+                        CommandReply r = p.join();
+                        b.addReplies(r);
+                        applied = Math.max(applied, r.getAppliedIndex());
+                    }
+                    return CommandReply.newBuilder().setBatch(b).setAppliedIndex(applied).build();
                 });
             }
+            // the reply carries its entry's index
             default -> served = CommandCodec.isMutation(entry) ? batcher.submit(entry, deadline) : propose(entry);
         }
-        return withDeadline(served, deadline, ClusterError.TIMEOUT).thenApply(r -> r.toBuilder()
-                .setAppliedIndex(Math.max(r.getAppliedIndex(), sm.getLastAppliedTermIndex().getIndex())).build());
+        return withDeadline(served, deadline, ClusterError.TIMEOUT);
     }
 
     private <T> CompletableFuture<T> withDeadline(CompletableFuture<T> f, long deadlineNanos, ClusterError onTimeout) {

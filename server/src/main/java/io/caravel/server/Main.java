@@ -32,7 +32,7 @@ public final class Main {
     }
 
     /**
-     * Gives the JVM's common fork-join pool at least two threads unless the command line chose a size.
+     * Gives the JVM's common fork-join pool max(4, CPUs) threads unless the command line chose a size.
      * With one (its size on a 1- or 2-CPU machine) {@code CompletableFuture}'s {@code *Async} methods
      * without an executor start a new thread per task — Ratis 3.3 does that for every entry a follower
      * appends, which cost a thread creation per write. Must run before anything initializes the pool.

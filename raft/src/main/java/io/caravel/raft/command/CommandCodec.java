@@ -3,6 +3,8 @@ package io.caravel.raft.command;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnsafeByteOperations;
+import io.caravel.raft.ClusterError;
+import io.caravel.raft.ClusterException;
 import io.caravel.store.Bytes;
 import io.caravel.store.Compare;
 import io.caravel.store.CompactRequest;
@@ -321,21 +323,21 @@ public final class CommandCodec {
     }
 
     /** A reply saying that a forwarded command failed on the leader ({@code failed}): its error. */
-    public static io.caravel.raft.ClusterException failure(CommandReply r) {
+    public static ClusterException failure(CommandReply r) {
         if (r.getResultCase() != CommandReply.ResultCase.FAILED) {
             throw new IllegalArgumentException("not a failure: " + r.getResultCase());
         }
-        io.caravel.raft.ClusterError e;
+        ClusterError e;
         try {
-            e = io.caravel.raft.ClusterError.valueOf(r.getFailed());
+            e = ClusterError.valueOf(r.getFailed());
         } catch (IllegalArgumentException unknown) {
-            e = io.caravel.raft.ClusterError.TIMEOUT; // an outcome the leader could not name: unknown
+            e = ClusterError.TIMEOUT; // an outcome the leader could not name: unknown
         }
         return e.exception();
     }
 
     /** The reply saying that a forwarded command failed with {@code error} on the leader. */
-    public static CommandReply failed(io.caravel.raft.ClusterError error) {
+    public static CommandReply failed(ClusterError error) {
         return CommandReply.newBuilder().setFailed(error.name()).build();
     }
 

@@ -25,8 +25,17 @@ public final class Shutdown {
         return closing;
     }
 
-    synchronized void watchOpened() {
+    /**
+     * Counts a watch stream that is about to start; false, counting nothing, once {@link #begin()} was called
+     * (the caller then ends the stream at once). Checking and counting in one step is what lets
+     * {@link #awaitWatchesEnded} return knowing no watch can open after it.
+     */
+    synchronized boolean tryOpenWatch() {
+        if (closing) {
+            return false;
+        }
         openWatches++;
+        return true;
     }
 
     synchronized void watchEnded() {
@@ -40,10 +49,7 @@ public final class Shutdown {
         return openWatches;
     }
 
-    /**
-     * Waits up to {@code millis} until no watch stream is open; returns whether none is. A watch that passed the
-     * router's check just before {@link #begin()} and opens during the wait is waited for too.
-     */
+    /** Waits up to {@code millis} until no watch stream is open; returns whether none is. */
     public synchronized boolean awaitWatchesEnded(long millis) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         while (openWatches > 0) {

@@ -176,10 +176,14 @@ final class WatchHandler {
                               Predicate<StoredObject> filter, long from, boolean bookmarks, boolean initialEvents,
                               boolean table, long timeoutMillis, ApiServerOptions options, String includeObject,
                               Shutdown shutdown) {
+        if (!shutdown.tryOpenWatch()) {
+            // passed the router's check just before the shutdown began: end it cleanly, the client re-watches
+            out.end();
+            return;
+        }
         AtomicBoolean done = new AtomicBoolean();
         AtomicInteger pending = new AtomicInteger();
         AtomicBoolean counted = new AtomicBoolean(true);
-        shutdown.watchOpened();
         Runnable ended = () -> {
             if (counted.compareAndSet(true, false)) {
                 shutdown.watchEnded();

@@ -47,7 +47,7 @@ public record BenchArgs(
     String serverRev,
     boolean build,
     boolean prefill,
-    java.time.Duration warmupPass,
+    Duration warmupPass,
     List<Long> pids,
     Path jfrLeader,
     Path input,
@@ -280,7 +280,7 @@ public record BenchArgs(
     }
     return new BenchArgs(command, points, endpoints, start, nodes, settings, rounds, out, serverHome, serverRev, build,
         prefill,
-        java.time.Duration.ofMillis(Math.round(warmupPass * 1000)), List.copyOf(pids), jfr, input, top, List.copyOf(args));
+        millis(warmupPass), List.copyOf(pids), jfr, input, top, List.copyOf(args));
   }
 
   private static List<String> splitList(String value) {

@@ -9,10 +9,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -172,12 +174,9 @@ public final class BenchMain {
         }
       }
       if (!a.warmupPass().isZero()) {
-        java.time.Duration each = a.warmupPass().dividedBy(a.points().size());
-        if (each.compareTo(a.settings().warmup()) < 0) {
-          each = a.settings().warmup();
-        }
+        Duration each = Collections.max(List.of(a.warmupPass().dividedBy(a.points().size()), a.settings().warmup()));
         err.printf(Locale.ROOT, "  warm-up pass (not measured): %d s per point and side%n", each.toSeconds());
-        BenchSettings w = a.settings().withTimes(java.time.Duration.ZERO, each);
+        BenchSettings w = a.settings().withTimes(Duration.ZERO, each);
         for (Point p : a.points()) {
           for (BenchCluster c : sides) {
             LoadGenerator.run(c.db().cliName(), 0, c.endpointsLeaderFirst(), p, w, keys, List.of(), err);
@@ -246,9 +245,11 @@ public final class BenchMain {
     BenchSettings s = a.settings();
     m.put("settings", String.format(Locale.ROOT,
         "jetcd 0.8.5 closed-loop clients; key space %,d, keys %d B, values %d B; connections %s (connection i on "
-            + "endpoint i mod n, leader first); warm-up %.0f s, window %.0f s per point; request timeout %.0f s",
+            + "endpoint i mod n, leader first); warm-up %.0f s, window %.0f s per point; request timeout %.0f s; "
+            + "unmeasured load per side before round 1 (compare): %d s",
         s.keySpace(), s.keySize(), s.valueSize(), s.conns() == 0 ? "one per endpoint" : Integer.toString(s.conns()),
-        s.warmup().toMillis() / 1000.0, s.duration().toMillis() / 1000.0, s.requestTimeout().toMillis() / 1000.0));
+        s.warmup().toMillis() / 1000.0, s.duration().toMillis() / 1000.0, s.requestTimeout().toMillis() / 1000.0,
+        a.warmupPass().toSeconds()));
     return m;
   }
 

@@ -70,7 +70,7 @@ class BenchArgsTest {
     assertThat(a.rounds()).isEqualTo(3);
     assertThat(a.points()).hasSize(9).startsWith(new Point(Workload.PUT, 1), new Point(Workload.PUT, 16))
         .endsWith(new Point(Workload.WATCH_LATENCY, 16));
-    assertThat(a.warmupPass()).isEqualTo(java.time.Duration.ofSeconds(BenchArgs.DEFAULT_WARMUP_PASS_SECONDS));
+    assertThat(a.warmupPass()).isEqualTo(Duration.ofSeconds(BenchArgs.DEFAULT_WARMUP_PASS_SECONDS));
 
     BenchArgs b = parse("compare", "--points", "put:16,range-lin:16,put:16", "--rounds", "5", "--duration", "20",
         "--server-rev", "HEAD", "--no-warmup-pass");
@@ -78,7 +78,7 @@ class BenchArgsTest {
     assertThat(b.rounds()).isEqualTo(5);
     assertThat(b.serverRev()).isEqualTo("HEAD");
     assertThat(b.warmupPass()).isZero();
-    assertThat(parse("compare", "--warmup-pass", "30").warmupPass()).isEqualTo(java.time.Duration.ofSeconds(30));
+    assertThat(parse("compare", "--warmup-pass", "30").warmupPass()).isEqualTo(Duration.ofSeconds(30));
   }
 
   @Test

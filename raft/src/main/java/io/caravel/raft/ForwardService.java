@@ -4,11 +4,14 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.caravel.raft.command.Command;
 import io.caravel.raft.command.CommandReply;
 import io.caravel.raft.command.ForwardRequest;
+import io.caravel.raft.command.TermAnswer;
+import io.caravel.raft.command.TermQuery;
 import io.caravel.raft.snapshot.RawMessages;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.ratis.thirdparty.io.grpc.CallOptions;
 import org.apache.ratis.thirdparty.io.grpc.ManagedChannel;
 import org.apache.ratis.thirdparty.io.grpc.MethodDescriptor;
@@ -27,6 +30,8 @@ import org.apache.ratis.thirdparty.io.grpc.stub.StreamObserver;
  * {@code caravel.raft.Forward/Propose}, on Ratis's own (shaded) gRPC server: no extra port. The request
  * is a {@code ForwardRequest} (the entry as the follower's batcher built it: a store mutation, a
  * {@code BatchCmd} or a {@code ReadBarrierCmd}); the reply is a {@code CommandReply} in the entry's shape.
+ * A second method, {@code caravel.raft.Forward/CurrentTerm}, answers a leader's ReadIndex question to a
+ * voter: its current term ({@link LeadershipCheck}).
  *
  * <h2>Contract</h2>
  * <ul>
@@ -34,8 +39,9 @@ import org.apache.ratis.thirdparty.io.grpc.stub.StreamObserver;
  *       call arrives: the call then fails with {@link ClusterError#NOT_LEADER}, which the sender may act on
  *       (nothing was proposed). Every other failure of a call is an unknown outcome.</li>
  *   <li>A reply's {@code applied_index} is an index the leader had applied once the whole entry was
- *       applied there (for a read barrier: once an entry the leader proposed after the call arrived was
- *       applied). The sender must apply up to it before answering its callers.</li>
+ *       applied there. For a read barrier it is an index at or past every write acknowledged before the
+ *       call arrived (a ReadIndex round's, or an entry's the leader proposed after the call arrived).
+ *       The sender must apply up to it before answering its callers.</li>
  *   <li>A batch's element that failed on the leader is answered {@code failed}, with the error's name.</li>
  * </ul>
  */
@@ -53,6 +59,13 @@ final class ForwardService implements AutoCloseable {
             .setResponseMarshaller(RawMessages.BYTES)
             .build();
 
+    static final MethodDescriptor<byte[], byte[]> CURRENT_TERM = MethodDescriptor.<byte[], byte[]>newBuilder()
+            .setType(MethodDescriptor.MethodType.UNARY)
+            .setFullMethodName(MethodDescriptor.generateFullMethodName("caravel.raft.Forward", "CurrentTerm"))
+            .setRequestMarshaller(RawMessages.BYTES)
+            .setResponseMarshaller(RawMessages.BYTES)
+            .build();
+
     private final int maxReplyBytes;
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -62,8 +75,11 @@ final class ForwardService implements AutoCloseable {
         this.maxReplyBytes = maxReplyBytes;
     }
 
-    /** The leader's service definition, to add to this member's Ratis gRPC server. */
-    static ServerServiceDefinition definition(Leader leader) {
+    /**
+     * The service definition, to add to this member's Ratis gRPC server: {@code leader} serves forwarded
+     * entries, {@code voter} answers a leader's question for this member's peer id and current term.
+     */
+    static ServerServiceDefinition definition(Leader leader, Supplier<TermAnswer> voter) {
         return ServerServiceDefinition.builder("caravel.raft.Forward")
                 .addMethod(PROPOSE, ServerCalls.asyncUnaryCall((byte[] request, StreamObserver<byte[]> out) -> {
                     ForwardRequest r;
@@ -88,6 +104,17 @@ final class ForwardService implements AutoCloseable {
                             out.onError(status(err).asRuntimeException());
                         }
                     });
+                }))
+                .addMethod(CURRENT_TERM, ServerCalls.asyncUnaryCall((byte[] request, StreamObserver<byte[]> out) -> {
+                    TermAnswer a;
+                    try {
+                        a = voter.get();
+                    } catch (RuntimeException e) {
+                        out.onError(status(e).asRuntimeException());
+                        return;
+                    }
+                    out.onNext(a.toByteArray());
+                    out.onCompleted();
                 }))
                 .build();
     }
@@ -114,6 +141,45 @@ final class ForwardService implements AutoCloseable {
         if (left <= 0) {
             return CompletableFuture.failedFuture(ClusterError.TIMEOUT.exception()); // never sent
         }
+        byte[] request = ForwardRequest.newBuilder().setEntry(entry)
+                .setTimeoutMillis(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left))).build().toByteArray();
+        return call(address, PROPOSE, request, left).thenApply(ForwardService::parseReply);
+    }
+
+    /**
+     * Asks the voter {@code peerId} at {@code address} for its current term. Completes with the term, or
+     * fails: the call failed or timed out, or another member than {@code peerId} answered.
+     */
+    CompletableFuture<Long> currentTerm(String address, String peerId, long deadlineNanos) {
+        long left = deadlineNanos - System.nanoTime();
+        if (left <= 0) {
+            return CompletableFuture.failedFuture(ClusterError.TIMEOUT.exception());
+        }
+        byte[] request = TermQuery.newBuilder().setPeerId(peerId).build().toByteArray();
+        return call(address, CURRENT_TERM, request, left).thenApply(bytes -> {
+            TermAnswer a;
+            try {
+                a = TermAnswer.parseFrom(bytes);
+            } catch (InvalidProtocolBufferException e) {
+                throw new IllegalStateException("unreadable answer from " + address, e);
+            }
+            if (!a.getPeerId().equals(peerId)) {
+                throw new IllegalStateException(address + " is " + a.getPeerId() + ", not " + peerId);
+            }
+            return a.getTerm();
+        });
+    }
+
+    private static CommandReply parseReply(byte[] value) {
+        try {
+            return CommandReply.parseFrom(value);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("unreadable reply from the leader", e);
+        }
+    }
+
+    /** One unary call; fails with the {@link ClusterException} the callee answered, or the transport's error. */
+    private CompletableFuture<byte[]> call(String address, MethodDescriptor<byte[], byte[]> method, byte[] request, long timeoutNanos) {
         if (closed) {
             return CompletableFuture.failedFuture(ClusterError.STOPPED.exception());
         }
@@ -123,18 +189,12 @@ final class ForwardService implements AutoCloseable {
             channel.shutdownNow();
             return CompletableFuture.failedFuture(ClusterError.STOPPED.exception());
         }
-        byte[] request = ForwardRequest.newBuilder().setEntry(entry)
-                .setTimeoutMillis(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left))).build().toByteArray();
-        CompletableFuture<CommandReply> reply = new CompletableFuture<>();
-        ClientCalls.asyncUnaryCall(channel.newCall(PROPOSE, CallOptions.DEFAULT.withDeadlineAfter(left, TimeUnit.NANOSECONDS)),
+        CompletableFuture<byte[]> reply = new CompletableFuture<>();
+        ClientCalls.asyncUnaryCall(channel.newCall(method, CallOptions.DEFAULT.withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS)),
                 request, new StreamObserver<>() {
                     @Override
                     public void onNext(byte[] value) {
-                        try {
-                            reply.complete(CommandReply.parseFrom(value));
-                        } catch (InvalidProtocolBufferException e) {
-                            reply.completeExceptionally(e);
-                        }
+                        reply.complete(value);
                     }
 
                     @Override
@@ -144,7 +204,7 @@ final class ForwardService implements AutoCloseable {
 
                     @Override
                     public void onCompleted() {
-                        reply.completeExceptionally(new IllegalStateException("the leader sent no reply"));
+                        reply.completeExceptionally(new IllegalStateException(address + " sent no reply"));
                     }
                 });
         return reply;

@@ -110,9 +110,9 @@ final class ProposalBatcher implements AutoCloseable {
         return f;
     }
 
-    /** Entries proposed so far and the requests they carried. */
-    synchronized ProposalCounts counts() {
-        return new ProposalCounts(entriesProposed, requestsProposed);
+    /** Entries proposed so far and the requests they carried, with {@code readIndexRounds} added. */
+    synchronized ProposalCounts counts(long readIndexRounds) {
+        return new ProposalCounts(entriesProposed, requestsProposed, readIndexRounds);
     }
 
     /** Fails everything queued with {@link ClusterError#STOPPED}; entries in flight complete as they will. */

@@ -12,6 +12,8 @@ import io.caravel.raft.command.LeaseTimeToLiveQuery;
 import io.caravel.raft.command.PublishCmd;
 import io.caravel.raft.command.Query;
 import io.caravel.raft.command.QueryReply;
+import io.caravel.raft.command.ReadBarrierCmd;
+import io.caravel.raft.command.TermAnswer;
 import io.caravel.raft.snapshot.CheckpointArchive;
 import io.caravel.raft.snapshot.CheckpointService;
 import io.caravel.raft.snapshot.FileTrees;
@@ -74,6 +76,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
@@ -98,6 +101,8 @@ import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.rpc.SupportedRpcType;
+import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.protocol.TermIndex;
@@ -125,9 +130,11 @@ import org.slf4j.LoggerFactory;
  * applied its entry.
  *
  * <h2>Reads</h2>
- * Linearizable: once this member has applied an entry proposed after the read arrived (the next entry of
- * the batcher, a no-op barrier when nothing else is queued; on a follower, the leader's next entry), the
- * local store is read. Serializable: the local store, no Raft round.
+ * Linearizable: ReadIndex. Once this member has applied the index of a round begun after the read arrived
+ * ({@link ReadIndexRounds}; the leader confirms with a majority of voters that it still leads,
+ * {@link LeadershipCheck}; a follower asks the leader), the local store is read. When no round can serve
+ * (no leader ready, a configuration change in progress, no majority answering), the read waits for an entry
+ * proposed after it arrived instead. Serializable: the local store, no Raft round.
  *
  * <h2>Time</h2>
  * Lease expiry and auto-compaction are decided by the leader's clock and proposed as commands;
@@ -154,6 +161,8 @@ public final class RatisReplicatedKv implements ReplicatedKv {
     /** The largest reply a leader may send to a forwarded entry (a batch of txn replies can carry ranges). */
     private static final int MAX_FORWARD_REPLY_BYTES = 256 << 20;
     private static final int READ_THREADS = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+    /** A follower's ReadIndex question to the leader: a read barrier, answered with the leader's round's index. */
+    private static final Command READ_BARRIER = Command.newBuilder().setReadBarrier(ReadBarrierCmd.getDefaultInstance()).build();
     private static final TimeDuration CLIENT_RETRY_SLEEP = TimeDuration.valueOf(150, TimeUnit.MILLISECONDS);
 
     private final RaftNodeConfig config;
@@ -171,8 +180,10 @@ public final class RatisReplicatedKv implements ReplicatedKv {
     private final ExecutorService io;
     /** Client writes and read barriers of this member, grouped into entries. */
     private final ProposalBatcher batcher;
-    /** Sends a follower's entries to the leader's batcher ({@link #forwardToLeader}). */
+    /** Sends a follower's entries to the leader's batcher ({@link #forwardToLeader}), and ReadIndex questions. */
     private final ForwardService forwarder = new ForwardService(MAX_FORWARD_REPLY_BYTES);
+    /** This member's linearizable reads, grouped into ReadIndex rounds. */
+    private final ReadIndexRounds readIndexRounds = new ReadIndexRounds(this::readIndexRound);
     private final ExecutorService reads;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService compactor;
@@ -286,7 +297,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         Parameters parameters = new Parameters();
         GrpcConfigKeys.Server.setServicesCustomizer(parameters, (builder, types) -> builder
                 .addService(CheckpointService.definition(this::leaderCheckpoint, dir -> deleteTree(dir), io))
-                .addService(ForwardService.definition(this::serveForwarded)));
+                .addService(ForwardService.definition(this::serveForwarded, this::termAnswer)));
 
         sm = new KvStateMachine(dataDir, tuning.store(), new Hooks(), this::fetchCheckpoint, tuning.logRetention(),
                 Math.max(1, config.snapshotCount()), System::nanoTime);
@@ -532,7 +543,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
 
     @Override
     public ProposalCounts proposals() {
-        return batcher.counts();
+        return batcher.counts(readIndexRounds.rounds());
     }
 
     /** True when this member currently believes it is the leader (for tests and diagnostics). */
@@ -629,9 +640,80 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         if (consistency == Consistency.SERIALIZABLE || UNSAFE_LOCAL_LINEARIZABLE_READS) {
             return CompletableFuture.supplyAsync(() -> sm.withStore(read), reads);
         }
-        // The barrier completes on the batcher's executor (never on Raft's apply thread): read right there,
-        // one thread hop fewer than handing each read to the read pool.
-        return linearizableBarrier().thenApply(v -> sm.withStore(read));
+        // The index may be reached on Raft's apply thread or a gRPC thread: the read runs on the read pool.
+        long deadline = System.nanoTime() + tuning.requestTimeout().toNanos();
+        return withDeadline(readIndex(), deadline, ClusterError.TIMEOUT).thenApplyAsync(v -> sm.withStore(read), reads);
+    }
+
+    /**
+     * Completes once this member has applied every write acknowledged (by any member) before the call:
+     * the index of a ReadIndex round begun after the call ({@link #readIndexRounds}). When the round fails
+     * (this member's leader cannot confirm it leads, or a follower cannot reach a leader that can), the
+     * read falls back to the next entry this member proposes ({@link #linearizableBarrier}), which a deposed
+     * leader cannot commit either. Completes on any thread (Raft's apply thread among them).
+     */
+    private CompletableFuture<Void> readIndex() {
+        return readIndexRounds.next()
+                .thenCompose(index -> sm.waitApplied(index))
+                .exceptionallyCompose(e -> unwrap(e) instanceof ClusterException ce && ce.error() == ClusterError.STOPPED
+                        ? CompletableFuture.failedFuture(ce)
+                        : batcher.nextEntry());
+    }
+
+    /**
+     * One ReadIndex round of this member: on the leader, the commit index once a majority confirmed the
+     * leader's term ({@link LeadershipCheck}); on a follower, the index the leader answered a forwarded
+     * {@code ReadBarrierCmd} with (the leader's own round, {@link #serveForwarded}).
+     */
+    private CompletableFuture<Long> readIndexRound() {
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(ClusterError.STOPPED.exception());
+        }
+        long deadline = System.nanoTime() + tuning.requestTimeout().toNanos();
+        if (!division.getInfo().isLeader()) {
+            return forwardToLeader(READ_BARRIER, deadline).thenApply(CommandReply::getAppliedIndex);
+        }
+        return confirmLeadership(deadline);
+    }
+
+    /**
+     * The leader's round: takes the commit index, then asks every other voter for its current term, and
+     * completes with that commit index once a majority (this member included) answered this member's term.
+     * Fails with {@link ClusterError#NOT_LEADER} when this member does not lead, has not yet committed an
+     * entry of its term (its commit index may then lag writes a previous leader acknowledged), or a
+     * configuration change is in progress (two majorities would be needed; the caller falls back to an
+     * entry instead). Each question waits at most an election timeout.
+     */
+    private CompletableFuture<Long> confirmLeadership(long deadline) {
+        RaftServer.Division d = division;
+        DivisionInfo info = d.getInfo();
+        RaftConfiguration conf = d.getRaftConf();
+        // The term read on both sides of the leader check and the commit index: unchanged, so this member
+        // led in that term (and had committed an entry of it) when it took the commit index.
+        long term = info.getCurrentTerm();
+        if (!info.isLeader() || !info.isLeaderReady() || !conf.getPreviousPeers().isEmpty()) {
+            return CompletableFuture.failedFuture(ClusterError.NOT_LEADER.exception());
+        }
+        long commitIndex = d.getRaftLog().getLastCommittedIndex(); // read after the callers arrived, before any question
+        if (info.getCurrentTerm() != term) {
+            return CompletableFuture.failedFuture(ClusterError.NOT_LEADER.exception());
+        }
+        long askDeadline = Math.min(deadline, System.nanoTime() + config.electionTimeoutMax().toNanos());
+        boolean selfVotes = false;
+        List<Supplier<CompletableFuture<Long>>> others = new ArrayList<>();
+        for (RaftPeer voter : conf.getCurrentPeers()) {
+            if (voter.getId().equals(selfPeerId)) {
+                selfVotes = true;
+            } else {
+                others.add(() -> forwarder.currentTerm(voter.getAddress(), voter.getId().toString(), askDeadline));
+            }
+        }
+        return LeadershipCheck.confirm(term, selfVotes, others).thenApply(v -> commitIndex);
+    }
+
+    /** This member's answer to a leader's ReadIndex question ({@link LeadershipCheck}). */
+    private TermAnswer termAnswer() {
+        return TermAnswer.newBuilder().setPeerId(selfPeerId.toString()).setTerm(term()).build();
     }
 
     /**
@@ -639,15 +721,15 @@ public final class RatisReplicatedKv implements ReplicatedKv {
      * an entry proposed after the call is committed through Raft and applied here (etcd v2's quorum
      * read). The entry is whatever this member proposes next — a batch of writes arriving meanwhile, or
      * a no-op {@code ReadBarrierCmd} when there is none ({@link ProposalBatcher#nextEntry}); reads
-     * arriving together share it.
+     * arriving together share it. Membership operations use it (they then run on the batcher's executor),
+     * and reads fall back to it when no ReadIndex round can serve ({@link #readIndex}).
      *
-     * <p>Why not Ratis's ReadIndex: in Ratis 3.3 {@code LeaderStateImpl.getReadIndex} completes at once
-     * when an earlier heartbeat round already acknowledged the commit index
-     * ({@code ReadIndexHeartbeats.addAppendEntriesListener} returns null), and a read may join a round
-     * begun before it arrived; a leader resumed after SIGSTOP, or cut off, then serves reads from its
-     * stale state before it learns of the new leader. The Jepsen-style suite caught exactly that
-     * (docs/verification.md, finding 1). A deposed leader cannot commit an entry, so this read
-     * fails (or waits for the new leader) instead of returning stale data.
+     * <p>Why Caravel does not use Ratis's own ReadIndex: in Ratis 3.3 {@code LeaderStateImpl.getReadIndex}
+     * completes at once when an earlier heartbeat round already acknowledged the commit index
+     * ({@code ReadIndexHeartbeats.addAppendEntriesListener} returns null), so a read may join a round begun
+     * before it arrived; a leader resumed after SIGSTOP, or cut off, then served reads from its stale
+     * state before it learnt of the new leader (docs/verification.md, finding 1). Caravel's rounds
+     * ({@link LeadershipCheck}) ask the voters anew, after the reads arrived.
      */
     private CompletableFuture<Void> linearizableBarrier() {
         long deadline = System.nanoTime() + tuning.requestTimeout().toNanos();
@@ -826,9 +908,11 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         }
         CompletableFuture<CommandReply> served;
         switch (entry.getKindCase()) {
-            // completes on the batcher's executor once the barrier's entry is applied: the applied index is past it
-            case READ_BARRIER -> served = batcher.nextEntry().thenApply(v -> CommandReply.newBuilder()
-                    .setDone(EmptyReply.getDefaultInstance()).setAppliedIndex(sm.getLastAppliedTermIndex().getIndex()).build());
+            // a ReadIndex round's index, or (when no round can serve) the applied index once an entry proposed
+            // after the call was applied
+            case READ_BARRIER -> served = readIndexRounds.next()
+                    .exceptionallyCompose(e -> batcher.nextEntry().thenApply(v -> sm.getLastAppliedTermIndex().getIndex()))
+                    .thenApply(index -> CommandReply.newBuilder().setDone(EmptyReply.getDefaultInstance()).setAppliedIndex(index).build());
             case BATCH -> {
                 List<CompletableFuture<CommandReply>> parts = new ArrayList<>(entry.getBatch().getCommandsCount());
                 for (Command c : entry.getBatch().getCommandsList()) {

@@ -52,7 +52,7 @@ public interface ReplicatedKv extends AutoCloseable {
 
     /** Counters of this member's group commit (zeros where there is none). */
     default ProposalCounts proposals() {
-        return new ProposalCounts(0, 0);
+        return new ProposalCounts(0, 0, 0);
     }
 
     /**

@@ -87,9 +87,12 @@ public final class MetricsHttpServer implements AutoCloseable {
         gauge(sb, "caravel_watchers", "Watchers open on this member.", watchers.getAsInt());
         ProposalCounts p = kv.proposals();
         counter(sb, "caravel_raft_proposals_total",
-                "Raft entries this member proposed for client writes and linearizable reads (group commit).", p.entries());
+                "Raft entries this member proposed for client writes (group commit), and read barriers when no ReadIndex round could serve.", p.entries());
         counter(sb, "caravel_raft_proposed_requests_total",
                 "Client write requests carried by those entries (divided by the entries: the mean batch size).", p.requests());
+        counter(sb, "caravel_raft_read_index_rounds_total",
+                "ReadIndex rounds this member started for linearizable reads (each shared by the reads that queued for it).",
+                p.readIndexRounds());
         // etcd's names for the two gauges dashboards and alerts key on most
         gauge(sb, "etcd_server_has_leader", "etcd-compatible: 1 when a leader is known.", s.leaderId() != 0 ? 1 : 0);
         gauge(sb, "etcd_server_is_leader", "etcd-compatible: 1 when this member is the leader.", isLeader ? 1 : 0);

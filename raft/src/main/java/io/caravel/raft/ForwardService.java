@@ -52,19 +52,11 @@ final class ForwardService implements AutoCloseable {
         CompletableFuture<CommandReply> serve(Command entry, long deadlineNanos);
     }
 
-    static final MethodDescriptor<byte[], byte[]> PROPOSE = MethodDescriptor.<byte[], byte[]>newBuilder()
-            .setType(MethodDescriptor.MethodType.UNARY)
-            .setFullMethodName(MethodDescriptor.generateFullMethodName("caravel.raft.Forward", "Propose"))
-            .setRequestMarshaller(RawMessages.BYTES)
-            .setResponseMarshaller(RawMessages.BYTES)
-            .build();
+    static final MethodDescriptor<byte[], byte[]> PROPOSE =
+            RawMessages.method(MethodDescriptor.MethodType.UNARY, "caravel.raft.Forward", "Propose");
 
-    static final MethodDescriptor<byte[], byte[]> CURRENT_TERM = MethodDescriptor.<byte[], byte[]>newBuilder()
-            .setType(MethodDescriptor.MethodType.UNARY)
-            .setFullMethodName(MethodDescriptor.generateFullMethodName("caravel.raft.Forward", "CurrentTerm"))
-            .setRequestMarshaller(RawMessages.BYTES)
-            .setResponseMarshaller(RawMessages.BYTES)
-            .build();
+    static final MethodDescriptor<byte[], byte[]> CURRENT_TERM =
+            RawMessages.method(MethodDescriptor.MethodType.UNARY, "caravel.raft.Forward", "CurrentTerm");
 
     private final int maxReplyBytes;
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();

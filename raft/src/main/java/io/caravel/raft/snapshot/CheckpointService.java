@@ -43,12 +43,8 @@ public final class CheckpointService {
         void delete(Path dir) throws IOException;
     }
 
-    static final MethodDescriptor<byte[], byte[]> DOWNLOAD = MethodDescriptor.<byte[], byte[]>newBuilder()
-            .setType(MethodDescriptor.MethodType.SERVER_STREAMING)
-            .setFullMethodName(MethodDescriptor.generateFullMethodName("caravel.raft.Checkpoint", "Download"))
-            .setRequestMarshaller(RawMessages.BYTES)
-            .setResponseMarshaller(RawMessages.BYTES)
-            .build();
+    static final MethodDescriptor<byte[], byte[]> DOWNLOAD =
+            RawMessages.method(MethodDescriptor.MethodType.SERVER_STREAMING, "caravel.raft.Checkpoint", "Download");
 
     private CheckpointService() {
     }

@@ -29,6 +29,16 @@ public final class RawMessages {
         }
     };
 
+    /** A method of {@code service} whose request and response are byte arrays ({@link #BYTES}). */
+    public static MethodDescriptor<byte[], byte[]> method(MethodDescriptor.MethodType type, String service, String name) {
+        return MethodDescriptor.<byte[], byte[]>newBuilder()
+                .setType(type)
+                .setFullMethodName(MethodDescriptor.generateFullMethodName(service, name))
+                .setRequestMarshaller(BYTES)
+                .setResponseMarshaller(BYTES)
+                .build();
+    }
+
     private RawMessages() {
     }
 }

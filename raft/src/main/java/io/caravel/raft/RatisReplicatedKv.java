@@ -1115,24 +1115,37 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         }, io);
     }
 
-    /** The leader's lessor answers keep-alive and time-to-live queries. */
-    private QueryReply leaseQuery(Query q) {
-        if (q.hasKeepAlive()) {
-            long ttl = lessor.keepAlive(q.getKeepAlive().getId());
-            return ttl < 0 ? QueryReply.newBuilder().setNotLeader(true).build() : QueryReply.newBuilder().setTtl(ttl).build();
-        }
+    /**
+     * The leader's lessor answers keep-alive and time-to-live queries, once a leadership round begun after
+     * the query arrived ({@link #confirmLeadership}) confirmed that this member still leads: Ratis's
+     * ReadIndex, which ran before, may answer from a deposed leader (see {@link #linearizableBarrier}), and a
+     * deposed leader's keep-alive would promise a TTL the new leader counts from its own election. A member
+     * that cannot confirm answers {@code not_leader}, and the caller retries ({@link #leaderQuery}).
+     */
+    private CompletableFuture<QueryReply> leaseQuery(Query q) {
+        QueryReply notLeader = QueryReply.newBuilder().setNotLeader(true).build();
         if (q.hasLearnerReady()) {
             if (!division.getInfo().isLeader()) {
-                return QueryReply.newBuilder().setNotLeader(true).build();
+                return CompletableFuture.completedFuture(notLeader);
             }
-            return QueryReply.newBuilder().setReady(learnerCaughtUp(q.getLearnerReady().getId())).build();
+            return CompletableFuture.completedFuture(
+                    QueryReply.newBuilder().setReady(learnerCaughtUp(q.getLearnerReady().getId())).build());
         }
-        if (q.hasTimeToLive()) {
+        if (!q.hasKeepAlive() && !q.hasTimeToLive()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("unknown query " + q));
+        }
+        long deadline = System.nanoTime() + tuning.requestTimeout().toNanos();
+        return confirmLeadership(deadline).handle((index, err) -> {
+            if (err != null) {
+                return notLeader;
+            }
+            if (q.hasKeepAlive()) {
+                long ttl = lessor.keepAlive(q.getKeepAlive().getId());
+                return ttl < 0 ? notLeader : QueryReply.newBuilder().setTtl(ttl).build();
+            }
             long[] t = lessor.timeToLive(q.getTimeToLive().getId());
-            return t == null ? QueryReply.newBuilder().setNotLeader(true).build()
-                    : QueryReply.newBuilder().setTtl(t[0]).setGrantedTtl(t[1]).build();
-        }
-        throw new IllegalArgumentException("unknown query " + q);
+            return t == null ? notLeader : QueryReply.newBuilder().setTtl(t[0]).setGrantedTtl(t[1]).build();
+        });
     }
 
     /** Leader: propose a revoke for every expired lease; everyone: follow leadership changes. */
@@ -1803,7 +1816,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         }
 
         @Override
-        public QueryReply leaseQuery(Query query) {
+        public CompletableFuture<QueryReply> leaseQuery(Query query) {
             return RatisReplicatedKv.this.leaseQuery(query);
         }
 

@@ -69,6 +69,24 @@ class LeaseIT {
     }
 
     @Test
+    void aLeaderCutOffFromItsFollowersRenewsNoLease() {
+        try (MiniCluster c = MiniCluster.start(3, dir, RaftTuning.defaults().withRequestTimeout(Duration.ofSeconds(3)), x -> x)) {
+            int leader = c.awaitLeader();
+            long id = await(c.kv(leader).leaseGrant(0, 10)).lease().id();
+            assertThat(await(c.kv(leader).leaseKeepAlive(id))).isEqualTo(10);
+            c.stop((leader + 1) % 3);
+            c.stop((leader + 2) % 3);
+            // asked at once, while the member still believes it leads: no majority confirms it, so it
+            // promises nothing (a new leader elected meanwhile would count the TTL from its own election)
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> await(c.kv(leader).leaseKeepAlive(id)))
+                    .isInstanceOf(ClusterException.class)
+                    .satisfies(e -> assertThat(((ClusterException) e).error()).isIn(ClusterError.NO_LEADER, ClusterError.TIMEOUT));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> await(c.kv(leader).leaseTimeToLive(id, false)))
+                    .isInstanceOf(ClusterException.class);
+        }
+    }
+
+    @Test
     void leaseOutlivesALeaderChangeByAtLeastItsTtl() {
         try (MiniCluster c = MiniCluster.start(3, dir)) {
             int leader = c.awaitLeader();

@@ -110,8 +110,8 @@ public final class KvStateMachine extends BaseStateMachine {
         /** The cluster meta (member attributes, alarms) changed (apply thread). */
         void metaChanged();
 
-        /** Answers a lease query; runs only where {@link #query} is called (any thread). */
-        QueryReply leaseQuery(Query query);
+        /** Answers a lease query, maybe later; called only where {@link #query} is called (any thread). */
+        CompletableFuture<QueryReply> leaseQuery(Query query);
 
         /** This member became the leader and applied every entry of earlier terms (apply thread). */
         void leaderReady();
@@ -552,8 +552,7 @@ public final class KvStateMachine extends BaseStateMachine {
     public CompletableFuture<Message> query(Message request) {
         try {
             Query q = Query.parseFrom(request.getContent().toByteArray());
-            QueryReply reply = hooks.leaseQuery(q);
-            return CompletableFuture.completedFuture(Message.valueOf(UnsafeByteOperations.unsafeWrap(reply.toByteArray())));
+            return hooks.leaseQuery(q).thenApply(reply -> Message.valueOf(UnsafeByteOperations.unsafeWrap(reply.toByteArray())));
         } catch (IOException | RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -17,6 +17,7 @@ import io.caravel.store.StoreOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.proto.RaftProtos.RaftConfigurationProto;
@@ -49,8 +50,8 @@ class KvStateMachineTest {
         }
 
         @Override
-        public QueryReply leaseQuery(Query query) {
-            return QueryReply.getDefaultInstance();
+        public CompletableFuture<QueryReply> leaseQuery(Query query) {
+            return CompletableFuture.completedFuture(QueryReply.getDefaultInstance());
         }
 
         @Override

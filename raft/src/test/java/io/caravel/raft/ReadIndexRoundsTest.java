@@ -83,6 +83,40 @@ class ReadIndexRoundsTest {
     }
 
     @Test
+    void underConcurrentCallsEveryCallIsAnsweredByARoundStartedAfterIt() throws Exception {
+        // A logical clock: a caller ticks it before calling, a round reads it as it starts. A round that
+        // began before a call would return a tick at or below the caller's.
+        AtomicLong clock = new AtomicLong();
+        java.util.concurrent.ExecutorService roundThreads = java.util.concurrent.Executors.newFixedThreadPool(2);
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            ReadIndexRounds rounds = new ReadIndexRounds(() -> {
+                long startedAt = clock.incrementAndGet();
+                return CompletableFuture.supplyAsync(() -> startedAt, roundThreads);
+            });
+            List<java.util.concurrent.Future<Void>> done = new ArrayList<>();
+            for (int c = 0; c < 8; c++) {
+                done.add(callers.submit(() -> {
+                    for (int i = 0; i < 2_000; i++) {
+                        long calledAt = clock.incrementAndGet();
+                        long index = rounds.next().get(10, TimeUnit.SECONDS);
+                        assertThat(index).isGreaterThan(calledAt);
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<Void> f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            // shared rounds: fewer rounds than calls, and at least one per caller's last call
+            assertThat(rounds.rounds()).isLessThanOrEqualTo(16_000).isGreaterThan(0);
+        } finally {
+            roundThreads.shutdownNow();
+            callers.shutdownNow();
+        }
+    }
+
+    @Test
     void aRoundThatThrowsFailsItsCallers() {
         ReadIndexRounds rounds = new ReadIndexRounds(() -> {
             throw new IllegalStateException("boom");

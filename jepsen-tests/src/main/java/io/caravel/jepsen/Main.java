@@ -126,23 +126,17 @@ public final class Main {
     CheckOptions options = CheckOptions.defaults();
     boolean verbose = false;
     List<String> files = new ArrayList<>();
-    for (int i = 0; i < args.size(); i++) {
-      String arg = args.get(i);
-      String name = arg;
-      String inline = null;
-      int eq = arg.indexOf('=');
-      if (arg.startsWith("--") && eq > 0) {
-        name = arg.substring(0, eq);
-        inline = arg.substring(eq + 1);
-      }
+    CommandLine cli = new CommandLine(args, 0);
+    while (cli.next()) {
+      String arg = cli.arg();
+      String name = cli.name();
       switch (name) {
         case "--model", "--timeout", "--threads" -> {
-          String value = inline;
-          if (value == null) {
-            if (i + 1 >= args.size()) {
-              return usage(err, name + " needs a value");
-            }
-            value = args.get(++i);
+          String value;
+          try {
+            value = cli.value();
+          } catch (IllegalArgumentException e) {
+            return usage(err, e.getMessage());
           }
           if (name.equals("--model")) {
             modelName = value;

@@ -1,5 +1,6 @@
 package io.caravel.jepsen.bench;
 
+import io.caravel.jepsen.CommandLine;
 import io.caravel.jepsen.cluster.Db;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -163,15 +164,10 @@ public record BenchArgs(
     Path jfr = null;
     Path input = null;
     int top = 25;
-    for (int i = 1; i < args.size(); i++) {
-      String arg = args.get(i);
-      String name = arg;
-      String value = null;
-      int eq = arg.indexOf('=');
-      if (arg.startsWith("--") && eq > 0) {
-        name = arg.substring(0, eq);
-        value = arg.substring(eq + 1);
-      }
+    CommandLine cli = new CommandLine(args, 1);
+    while (cli.next()) {
+      String arg = cli.arg();
+      String name = cli.name();
       switch (name) {
         case "--no-prefill" -> prefill = false;
         case "--no-build" -> build = false;
@@ -185,12 +181,7 @@ public record BenchArgs(
             input = Path.of(arg);
             continue;
           }
-          if (value == null) {
-            if (i + 1 >= args.size()) {
-              throw new IllegalArgumentException(name + " needs a value");
-            }
-            value = args.get(++i);
-          }
+          String value = cli.value();
           switch (name) {
             case "--endpoints" -> endpoints = splitList(value);
             case "--start" -> start = Db.byName(value);

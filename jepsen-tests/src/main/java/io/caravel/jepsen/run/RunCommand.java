@@ -1,5 +1,6 @@
 package io.caravel.jepsen.run;
 
+import io.caravel.jepsen.CommandLine;
 import io.caravel.jepsen.cluster.Db;
 import io.caravel.jepsen.nemesis.FaultKind;
 import io.caravel.jepsen.workload.Workloads;
@@ -114,15 +115,10 @@ public final class RunCommand {
     List<String> jvm = new ArrayList<>();
     int keys = -1;
     int opsPerKey = 100;
-    for (int i = 0; i < args.size(); i++) {
-      String arg = args.get(i);
-      String name = arg;
-      String inline = null;
-      int eq = arg.indexOf('=');
-      if (arg.startsWith("--") && eq > 0) {
-        name = arg.substring(0, eq);
-        inline = arg.substring(eq + 1);
-      }
+    CommandLine cli = new CommandLine(args, 0);
+    while (cli.next()) {
+      String arg = cli.arg();
+      String name = cli.name();
       switch (name) {
         case "--keep-data" -> keepData = true;
         case "--no-build" -> build = false;
@@ -133,13 +129,7 @@ public final class RunCommand {
           if (!name.startsWith("--")) {
             throw new IllegalArgumentException("unexpected argument '" + arg + "'");
           }
-          String value = inline;
-          if (value == null) {
-            if (i + 1 >= args.size()) {
-              throw new IllegalArgumentException(name + " needs a value");
-            }
-            value = args.get(++i);
-          }
+          String value = cli.value();
           switch (name) {
             case "--db" -> db = Db.byName(value);
             case "--nodes" -> nodes = intIn(name, value, 1, 9);

@@ -184,6 +184,11 @@ public final class RatisReplicatedKv implements ReplicatedKv {
     private final ForwardService forwarder = new ForwardService(MAX_FORWARD_REPLY_BYTES);
     /** This member's linearizable reads, grouped into ReadIndex rounds. */
     private final ReadIndexRounds readIndexRounds = new ReadIndexRounds(this::readIndexRound);
+    /**
+     * Confirmations, while this member leads, that it still does ({@link #confirmLeadership}): the leader's
+     * read rounds and its lease queries share them.
+     */
+    private final ReadIndexRounds leadershipRounds = new ReadIndexRounds(this::confirmLeadership);
     private final ExecutorService reads;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService compactor;
@@ -653,11 +658,21 @@ public final class RatisReplicatedKv implements ReplicatedKv {
      * leader cannot commit either. Completes on any thread (Raft's apply thread among them).
      */
     private CompletableFuture<Void> readIndex() {
-        return readIndexRounds.next()
-                .thenCompose(index -> sm.waitApplied(index))
-                .exceptionallyCompose(e -> unwrap(e) instanceof ClusterException ce && ce.error() == ClusterError.STOPPED
-                        ? CompletableFuture.failedFuture(ce)
-                        : batcher.nextEntry());
+        return readIndexOrEntry().thenCompose(sm::waitApplied);
+    }
+
+    /**
+     * An index at or past every write acknowledged before the call: a ReadIndex round's, or, when the round
+     * fails, this member's applied index once the next entry it proposes has been applied. The fallback is
+     * proposed from the I/O pool, not from the gRPC thread that failed the round.
+     */
+    private CompletableFuture<Long> readIndexOrEntry() {
+        return readIndexRounds.next().exceptionallyComposeAsync(e -> {
+            if (unwrap(e) instanceof ClusterException ce && ce.error() == ClusterError.STOPPED) {
+                return CompletableFuture.failedFuture(ce);
+            }
+            return batcher.nextEntry().thenApply(v -> sm.getLastAppliedTermIndex().getIndex());
+        }, io);
     }
 
     /**
@@ -669,11 +684,11 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         if (closed.get()) {
             return CompletableFuture.failedFuture(ClusterError.STOPPED.exception());
         }
-        long deadline = System.nanoTime() + tuning.requestTimeout().toNanos();
         if (!division.getInfo().isLeader()) {
+            long deadline = System.nanoTime() + tuning.requestTimeout().toNanos();
             return forwardToLeader(READ_BARRIER, deadline).thenApply(CommandReply::getAppliedIndex);
         }
-        return confirmLeadership(deadline);
+        return leadershipRounds.next();
     }
 
     /**
@@ -682,9 +697,9 @@ public final class RatisReplicatedKv implements ReplicatedKv {
      * Fails with {@link ClusterError#NOT_LEADER} when this member does not lead, has not yet committed an
      * entry of its term (its commit index may then lag writes a previous leader acknowledged), or a
      * configuration change is in progress (two majorities would be needed; the caller falls back to an
-     * entry instead). Each question waits at most an election timeout.
+     * entry instead). Each question waits at most an election timeout. Called by {@link #leadershipRounds}.
      */
-    private CompletableFuture<Long> confirmLeadership(long deadline) {
+    private CompletableFuture<Long> confirmLeadership() {
         RaftServer.Division d = division;
         DivisionInfo info = d.getInfo();
         RaftConfiguration conf = d.getRaftConf();
@@ -698,7 +713,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         if (info.getCurrentTerm() != term) {
             return CompletableFuture.failedFuture(ClusterError.NOT_LEADER.exception());
         }
-        long askDeadline = Math.min(deadline, System.nanoTime() + config.electionTimeoutMax().toNanos());
+        long askDeadline = System.nanoTime() + Math.min(config.electionTimeoutMax().toNanos(), tuning.requestTimeout().toNanos());
         boolean selfVotes = false;
         List<Supplier<CompletableFuture<Long>>> others = new ArrayList<>();
         for (RaftPeer voter : conf.getCurrentPeers()) {
@@ -910,8 +925,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         switch (entry.getKindCase()) {
             // a ReadIndex round's index, or (when no round can serve) the applied index once an entry proposed
             // after the call was applied
-            case READ_BARRIER -> served = readIndexRounds.next()
-                    .exceptionallyCompose(e -> batcher.nextEntry().thenApply(v -> sm.getLastAppliedTermIndex().getIndex()))
+            case READ_BARRIER -> served = readIndexOrEntry()
                     .thenApply(index -> CommandReply.newBuilder().setDone(EmptyReply.getDefaultInstance()).setAppliedIndex(index).build());
             case BATCH -> {
                 List<CompletableFuture<CommandReply>> parts = new ArrayList<>(entry.getBatch().getCommandsCount());
@@ -1117,7 +1131,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
 
     /**
      * The leader's lessor answers keep-alive and time-to-live queries, once a leadership round begun after
-     * the query arrived ({@link #confirmLeadership}) confirmed that this member still leads: Ratis's
+     * the query arrived ({@link #leadershipRounds}) confirmed that this member still leads: Ratis's
      * ReadIndex, which ran before, may answer from a deposed leader (see {@link #linearizableBarrier}), and a
      * deposed leader's keep-alive would promise a TTL the new leader counts from its own election. A member
      * that cannot confirm answers {@code not_leader}, and the caller retries ({@link #leaderQuery}).
@@ -1134,8 +1148,8 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         if (!q.hasKeepAlive() && !q.hasTimeToLive()) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("unknown query " + q));
         }
-        long deadline = System.nanoTime() + tuning.requestTimeout().toNanos();
-        return confirmLeadership(deadline).handle((index, err) -> {
+        // a member that does not lead fails the round at once (confirmLeadership), so it renews nothing
+        return leadershipRounds.next().handle((index, err) -> {
             if (err != null) {
                 return notLeader;
             }

@@ -84,6 +84,9 @@ class ClusterIT {
             int leader = c.awaitLeader();
             int f1 = (leader + 1) % 3;
             await(c.kv(leader).put(PutRequest.of("warm", "up"))); // the leader has committed an entry of its term
+            // no member's publish may land among the entries counted below
+            waitUntil(() -> await(c.kv(leader).memberList()).stream().noneMatch(m -> m.name().isEmpty()), WAIT,
+                    "every member published");
             for (int i = 0; i < 5; i++) {
                 // a write acknowledged by the leader is seen at once by a linearizable read on a follower
                 await(c.kv(leader).put(PutRequest.of("k", "v" + i)));

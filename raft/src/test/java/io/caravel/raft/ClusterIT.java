@@ -104,6 +104,41 @@ class ClusterIT {
         }
     }
 
+    /**
+     * Ratis tells followers a new commit index with the next entry or heartbeat; Caravel's leader announces it at
+     * once (CommitAnnouncingGrpc), since no metadata entry does. With a 4 s heartbeat (election timeout 8 s), a
+     * follower's lone write, which it answers once it has applied it, and a leader's write reaching the
+     * followers, each finish well inside one heartbeat interval.
+     */
+    @Test
+    void followersApplyALoneWriteWithoutWaitingForAHeartbeat() {
+        Duration heartbeat = Duration.ofSeconds(4);
+        try (MiniCluster c = MiniCluster.start(3, dir, RaftTuning.defaults(), x -> new RaftNodeConfig(x.name(),
+                x.dataDirectory(), x.peerUrl(), x.advertisePeerUrl(), x.clientUrls(), x.initialCluster(), x.newCluster(),
+                x.clusterToken(), heartbeat.multipliedBy(2), heartbeat.multipliedBy(2).plusSeconds(1),
+                x.quotaBackendBytes(), x.autoCompactionMode(), x.autoCompactionRetention(), x.snapshotCount()))) {
+            int leader = c.awaitLeader();
+            int f1 = (leader + 1) % 3;
+            int f2 = (leader + 2) % 3;
+            await(c.kv(leader).put(PutRequest.of("warm", "up")));
+            waitUntil(() -> await(c.kv(leader).memberList()).stream().noneMatch(m -> m.name().isEmpty()), WAIT,
+                    "every member published");
+            for (int i = 0; i < 5; i++) {
+                long t0 = System.nanoTime();
+                long rev = await(c.kv(f1).put(PutRequest.of("f", "v" + i))).revision();
+                Duration followerWrite = Duration.ofNanos(System.nanoTime() - t0);
+                assertThat(followerWrite).as("a follower's lone write, answered after its own apply").isLessThan(heartbeat.dividedBy(2));
+
+                t0 = System.nanoTime();
+                long leaderRev = await(c.kv(leader).put(PutRequest.of("l", "v" + i))).revision();
+                assertThat(leaderRev).isGreaterThan(rev);
+                waitUntil(() -> c.kv(f2).currentRevision() >= leaderRev, WAIT, "the follower applies the leader's write");
+                Duration applied = Duration.ofNanos(System.nanoTime() - t0);
+                assertThat(applied).as("a leader's lone write applied on a follower").isLessThan(heartbeat.dividedBy(2));
+            }
+        }
+    }
+
     @Test
     void aLeaderCutOffFromItsFollowersServesNoLinearizableRead() {
         try (MiniCluster c = MiniCluster.start(3, dir, RaftTuning.defaults().withRequestTimeout(Duration.ofSeconds(3)), x -> x)) {

@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.ratis.thirdparty.io.grpc.CallOptions;
+import org.apache.ratis.thirdparty.io.grpc.Context;
 import org.apache.ratis.thirdparty.io.grpc.ManagedChannel;
 import org.apache.ratis.thirdparty.io.grpc.MethodDescriptor;
 import org.apache.ratis.thirdparty.io.grpc.ServerServiceDefinition;
@@ -182,6 +183,21 @@ final class ForwardService implements AutoCloseable {
             return CompletableFuture.failedFuture(ClusterError.STOPPED.exception());
         }
         CompletableFuture<byte[]> reply = new CompletableFuture<>();
+        // Started in the root context, not the caller's: gRPC cancels a call started inside a server call's
+        // context when that server call completes. A leader starts ReadIndex rounds while serving a follower's
+        // forwarded read or a lease query, or on the thread that finished the previous round, and each round
+        // serves other callers too: its questions must outlive the call that happened to start it.
+        Context previous = Context.ROOT.attach();
+        try {
+            startCall(channel, method, request, timeoutNanos, address, reply);
+        } finally {
+            Context.ROOT.detach(previous);
+        }
+        return reply;
+    }
+
+    private static void startCall(ManagedChannel channel, MethodDescriptor<byte[], byte[]> method, byte[] request,
+                                  long timeoutNanos, String address, CompletableFuture<byte[]> reply) {
         ClientCalls.asyncUnaryCall(channel.newCall(method, CallOptions.DEFAULT.withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS)),
                 request, new StreamObserver<>() {
                     @Override
@@ -199,7 +215,6 @@ final class ForwardService implements AutoCloseable {
                         reply.completeExceptionally(new IllegalStateException(address + " sent no reply"));
                     }
                 });
-        return reply;
     }
 
     private static Throwable clusterError(Throwable t) {

@@ -105,6 +105,39 @@ class ClusterIT {
     }
 
     /**
+     * Many overlapping linearizable reads on the followers: the leader starts rounds while serving a follower's
+     * forwarded read and from the thread that finished the previous round. Every round must be answered by
+     * the voters, so no read falls back to an entry (a round's questions were once started in the gRPC context
+     * of the forwarded call that started the round, and cancelled when that call was answered).
+     */
+    @Test
+    void overlappingReadsOnFollowersAreServedByRoundsNotEntries() {
+        try (MiniCluster c = MiniCluster.start(3, dir)) {
+            int leader = c.awaitLeader();
+            await(c.kv(leader).put(PutRequest.of("k", "v"))); // the leader has committed an entry of its term
+            waitUntil(() -> await(c.kv(leader).memberList()).stream().noneMatch(m -> m.name().isEmpty()), WAIT,
+                    "every member published");
+            ProposalCounts before = c.kv(leader).proposals();
+            List<java.util.concurrent.CompletableFuture<Integer>> readers = new ArrayList<>();
+            for (int r = 0; r < 16; r++) {
+                RatisReplicatedKv kv = c.kv((leader + 1 + r % 2) % 3);
+                java.util.concurrent.CompletableFuture<Integer> chain = java.util.concurrent.CompletableFuture.completedFuture(0);
+                for (int i = 0; i < 60; i++) {
+                    chain = chain.thenCompose(n -> kv.range(RangeRequest.get(Bytes.of("k")), Consistency.LINEARIZABLE)
+                            .thenApply(result -> n + result.kvs().size()));
+                }
+                readers.add(chain);
+            }
+            for (java.util.concurrent.CompletableFuture<Integer> r : readers) {
+                assertThat(await(r)).isEqualTo(60);
+            }
+            ProposalCounts after = c.kv(leader).proposals();
+            assertThat(after.readIndexRounds()).isGreaterThan(before.readIndexRounds());
+            assertThat(after.entries()).as("entries proposed by the leader during the reads").isEqualTo(before.entries());
+        }
+    }
+
+    /**
      * Ratis tells followers a new commit index with the next entry or heartbeat; Caravel's leader announces it at
      * once (CommitAnnouncingGrpc), since no metadata entry does. With a 4 s heartbeat (election timeout 8 s), a
      * follower's lone write, which it answers once it has applied it, and a leader's write reaching the

@@ -62,7 +62,7 @@ public final class CommitAnnouncingGrpc implements RpcType {
      * millisecond instead. Each commit index is announced once: it is recorded as its request is built, so
      * it is not repeated while the follower's reply is on its way.
      */
-    static final class Appender extends GrpcLogAppender {
+    private static final class Appender extends GrpcLogAppender {
         private final AtomicLong announced = new AtomicLong(-1); // the highest leader commit sent to this follower
 
         Appender(RaftServer.Division server, LeaderState state, FollowerInfo follower) {

@@ -187,18 +187,8 @@ final class ForwardService implements AutoCloseable {
         // context when that server call completes. A leader starts ReadIndex rounds while serving a follower's
         // forwarded read or a lease query, or on the thread that finished the previous round, and each round
         // serves other callers too: its questions must outlive the call that happened to start it.
-        Context previous = Context.ROOT.attach();
-        try {
-            startCall(channel, method, request, timeoutNanos, address, reply);
-        } finally {
-            Context.ROOT.detach(previous);
-        }
-        return reply;
-    }
-
-    private static void startCall(ManagedChannel channel, MethodDescriptor<byte[], byte[]> method, byte[] request,
-                                  long timeoutNanos, String address, CompletableFuture<byte[]> reply) {
-        ClientCalls.asyncUnaryCall(channel.newCall(method, CallOptions.DEFAULT.withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS)),
+        Context.ROOT.run(() -> ClientCalls.asyncUnaryCall(
+                channel.newCall(method, CallOptions.DEFAULT.withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS)),
                 request, new StreamObserver<>() {
                     @Override
                     public void onNext(byte[] value) {
@@ -214,7 +204,8 @@ final class ForwardService implements AutoCloseable {
                     public void onCompleted() {
                         reply.completeExceptionally(new IllegalStateException(address + " sent no reply"));
                     }
-                });
+                }));
+        return reply;
     }
 
     private static Throwable clusterError(Throwable t) {

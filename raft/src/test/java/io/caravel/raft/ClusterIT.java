@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,7 +63,7 @@ class ClusterIT {
             int f1 = (leader + 1) % 3;
             await(c.kv(leader).put(PutRequest.of("warm", "up"))); // the leader has committed an entry of its term
             ProposalCounts before = c.kv(leader).proposals();
-            List<java.util.concurrent.CompletableFuture<io.caravel.store.PutResult>> puts = new ArrayList<>();
+            List<CompletableFuture<io.caravel.store.PutResult>> puts = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
                 puts.add(c.kv(f1).put(PutRequest.of("f" + i, "v" + i)));
             }
@@ -85,8 +86,7 @@ class ClusterIT {
             int f1 = (leader + 1) % 3;
             await(c.kv(leader).put(PutRequest.of("warm", "up"))); // the leader has committed an entry of its term
             // no member's publish may land among the entries counted below
-            waitUntil(() -> await(c.kv(leader).memberList()).stream().noneMatch(m -> m.name().isEmpty()), WAIT,
-                    "every member published");
+            c.awaitEveryMemberPublished(leader);
             for (int i = 0; i < 5; i++) {
                 // a write acknowledged by the leader is seen at once by a linearizable read on a follower
                 await(c.kv(leader).put(PutRequest.of("k", "v" + i)));
@@ -115,20 +115,19 @@ class ClusterIT {
         try (MiniCluster c = MiniCluster.start(3, dir)) {
             int leader = c.awaitLeader();
             await(c.kv(leader).put(PutRequest.of("k", "v"))); // the leader has committed an entry of its term
-            waitUntil(() -> await(c.kv(leader).memberList()).stream().noneMatch(m -> m.name().isEmpty()), WAIT,
-                    "every member published");
+            c.awaitEveryMemberPublished(leader);
             ProposalCounts before = c.kv(leader).proposals();
-            List<java.util.concurrent.CompletableFuture<Integer>> readers = new ArrayList<>();
+            List<CompletableFuture<Integer>> readers = new ArrayList<>();
             for (int r = 0; r < 16; r++) {
                 RatisReplicatedKv kv = c.kv((leader + 1 + r % 2) % 3);
-                java.util.concurrent.CompletableFuture<Integer> chain = java.util.concurrent.CompletableFuture.completedFuture(0);
+                CompletableFuture<Integer> chain = CompletableFuture.completedFuture(0);
                 for (int i = 0; i < 60; i++) {
                     chain = chain.thenCompose(n -> kv.range(RangeRequest.get(Bytes.of("k")), Consistency.LINEARIZABLE)
                             .thenApply(result -> n + result.kvs().size()));
                 }
                 readers.add(chain);
             }
-            for (java.util.concurrent.CompletableFuture<Integer> r : readers) {
+            for (CompletableFuture<Integer> r : readers) {
                 assertThat(await(r)).isEqualTo(60);
             }
             ProposalCounts after = c.kv(leader).proposals();
@@ -154,8 +153,7 @@ class ClusterIT {
             int f1 = (leader + 1) % 3;
             int f2 = (leader + 2) % 3;
             await(c.kv(leader).put(PutRequest.of("warm", "up")));
-            waitUntil(() -> await(c.kv(leader).memberList()).stream().noneMatch(m -> m.name().isEmpty()), WAIT,
-                    "every member published");
+            c.awaitEveryMemberPublished(leader);
             for (int i = 0; i < 5; i++) {
                 long t0 = System.nanoTime();
                 long rev = await(c.kv(f1).put(PutRequest.of("f", "v" + i))).revision();

@@ -121,8 +121,7 @@ class MembershipIT {
             // Quiet first: a member's publish appended during the transfer leaves the transferee a log entry
             // behind, its election fails and a third member may win (Ratis 3.3 keeps accepting entries while
             // it transfers; docs/raft.md, MoveLeader).
-            waitUntil(() -> await(c.kv(leader).memberList()).stream().noneMatch(m -> m.name().isEmpty()), WAIT,
-                    "every member published");
+            c.awaitEveryMemberPublished(leader);
             await(c.kv(leader).moveLeader(c.kv(target).memberId()));
             waitUntil(() -> c.awaitLeader() == target, WAIT, "target leads");
             await(c.kv(leader).put(PutRequest.of("k", "v")));

@@ -121,6 +121,15 @@ final class MiniCluster implements AutoCloseable {
         startNode(nodes.get(i));
     }
 
+    /**
+     * Waits until every member has published its name (an entry each member proposes once after it starts),
+     * as seen through member {@code via}: tests that count entries or move the leadership start after it.
+     */
+    void awaitEveryMemberPublished(int via) {
+        waitUntil(() -> await(kv(via).memberList()).stream().noneMatch(m -> m.name().isEmpty()), WAIT,
+                "every member published");
+    }
+
     /** Waits for one running member to lead, known as leader by every running member. */
     int awaitLeader() {
         int[] found = {-1};

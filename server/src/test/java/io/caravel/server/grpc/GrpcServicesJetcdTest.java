@@ -78,6 +78,20 @@ class GrpcServicesJetcdTest {
         executor.shutdownNow();
     }
 
+    private void awaitNoSpooledSnapshot() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try (var files = java.nio.file.Files.list(temp)) {
+                List<Path> spooled = files.filter(f -> f.getFileName().toString().startsWith("snapshot-")).toList();
+                if (spooled.isEmpty()) {
+                    return;
+                }
+                assertThat(System.nanoTime()).as("spooled snapshots left: %s", spooled).isLessThan(deadline);
+            }
+            Thread.sleep(20); // polling a condition, bounded by the deadline above
+        }
+    }
+
     private static ByteSequence b(String s) {
         return ByteSequence.from(s, UTF_8);
     }
@@ -263,6 +277,7 @@ class GrpcServicesJetcdTest {
         assertThat(java.util.Arrays.copyOfRange(all, all.length - 32, all.length)).isEqualTo(digest);
         assertThat(snap.toByteArray()[251]).isEqualTo((byte) 0);
         assertThat(snap.toByteArray()[252]).isEqualTo((byte) 1);
+        awaitNoSpooledSnapshot(); // the spool file is deleted once streamed
         assertThat(client.getMaintenanceClient().listAlarms().get().getAlarms()).isEmpty();
         node.raise(new Alarm(LocalReplicatedKv.MEMBER_ID, Alarm.Type.NOSPACE));
         var alarms = client.getMaintenanceClient().listAlarms().get().getAlarms();

@@ -1388,10 +1388,11 @@ public final class RatisReplicatedKv implements ReplicatedKv {
     }
 
     /**
-     * Retries the Ratis {@code ADD} of a recorded member until it is in the configuration. Stops as
-     * soon as this member's configuration has the peer (in whatever role: a later promote may have
-     * made it a voter already), when Ratis answers that the peer is already there, or when the add
-     * was cancelled by a remove.
+     * Retries adding a recorded member until it is in the configuration. Stops as soon as this
+     * member's configuration has the peer (in whatever role: a later promote may have made it a voter
+     * already), or when the add was cancelled by a remove. Each attempt is a compare-and-set against
+     * this member's configuration of the moment ({@link #changeConfiguration}); one made against a
+     * configuration that has changed since is refused and the next attempt starts from the new one.
      */
     private void addInBackground(RaftPeer peer, Member member) {
         long id = member.id();
@@ -1403,27 +1404,16 @@ public final class RatisReplicatedKv implements ReplicatedKv {
                     log.info("member {} is in the configuration", peer.getId());
                     return;
                 }
+                ConfigurationView from = ConfigurationView.of(division.getRaftConf());
+                ConfigurationView to = learner ? from.withListener(peer) : from.withServer(peer);
                 try {
-                    SetConfigurationRequest.Arguments args = SetConfigurationRequest.Arguments.newBuilder()
-                            .setServersInNewConf(learner ? List.of() : List.of(peer))
-                            .setListenersInNewConf(learner ? List.of(peer) : List.of())
-                            .setMode(SetConfigurationRequest.Mode.ADD)
-                            .build();
-                    RaftClientReply r = client.admin().setConfiguration(args);
+                    RaftClientReply r = changeConfiguration(from, to);
                     if (r.isSuccess()) {
                         log.info("member {} added{}", peer.getId(), learner ? " as a learner" : "");
                         return;
                     }
-                    if (alreadyInPeers(r.getException())) {
-                        log.info("member {} already in the configuration", peer.getId());
-                        return;
-                    }
                     log.info("adding member {} not done yet: {}", peer.getId(), r.getException());
                 } catch (IOException e) {
-                    if (alreadyInPeers(e)) {
-                        log.info("member {} already in the configuration", peer.getId());
-                        return;
-                    }
                     log.info("adding member {} not done yet: {}", peer.getId(), e.toString());
                 }
                 sleepQuietly(500);
@@ -1433,48 +1423,117 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         }
     }
 
-    /** Ratis refuses an ADD of a peer it has with "Found ... in existing peers". */
-    private static boolean alreadyInPeers(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c.getMessage() != null && c.getMessage().contains("in existing peers")) {
-                return true;
+    /**
+     * Ratis's servers (voters) and listeners (etcd's learners) of one configuration. A change is
+     * always made from one view to another, so that it can be sent as a compare-and-set.
+     */
+    record ConfigurationView(List<RaftPeer> servers, List<RaftPeer> listeners) {
+        ConfigurationView {
+            servers = List.copyOf(servers);
+            listeners = List.copyOf(listeners);
+            java.util.Set<RaftPeerId> seen = new java.util.HashSet<>();
+            for (RaftPeer p : servers) {
+                seen.add(p.getId());
+            }
+            for (RaftPeer p : listeners) {
+                if (!seen.add(p.getId())) {
+                    // Ratis 3.3 would register such a change as pending before finding it invalid (see changeConfiguration)
+                    throw new IllegalArgumentException("peer " + p.getId() + " is both a server and a listener");
+                }
             }
         }
-        return false;
+
+        static ConfigurationView of(org.apache.ratis.server.RaftConfiguration conf) {
+            return new ConfigurationView(new ArrayList<>(conf.getCurrentPeers()),
+                    new ArrayList<>(conf.getCurrentPeers(RaftPeerRole.LISTENER)));
+        }
+
+        ConfigurationView withServer(RaftPeer peer) {
+            List<RaftPeer> s = new ArrayList<>(servers);
+            s.add(peer);
+            return new ConfigurationView(s, listeners);
+        }
+
+        ConfigurationView withListener(RaftPeer peer) {
+            List<RaftPeer> l = new ArrayList<>(listeners);
+            l.add(peer);
+            return new ConfigurationView(servers, l);
+        }
+
+        /** True when both views have the same servers and the same listeners (by peer id). */
+        boolean sameMembers(ConfigurationView other) {
+            return ids(servers).equals(ids(other.servers)) && ids(listeners).equals(ids(other.listeners));
+        }
+    }
+
+    /**
+     * Sends one configuration change, {@code from} to {@code to}, as Ratis's {@code COMPARE_AND_SET}:
+     * the leader applies it only while its configuration still has exactly the servers and listeners
+     * of {@code from}, and refuses it otherwise before doing anything else.
+     *
+     * <p>Why never {@code ADD} or {@code SET_UNCONDITIONALLY}: the Ratis client resends a request
+     * whose reply it did not get in time, and a resent request lands on whatever configuration the
+     * leader has by then. A resent {@code SET_UNCONDITIONALLY} would undo the changes made in
+     * between. A resent {@code ADD} of a learner that has since been promoted asks for a peer that is
+     * both a server and a listener; Ratis 3.3's {@code LeaderStateImpl.startSetConfiguration}
+     * registers the request as pending before it builds (and fails on) the new configuration, so the
+     * pending request is never answered and the leader refuses every later change until it loses
+     * leadership (seen in ThreeNodeIT: a member add still being resent after the promote). A
+     * compare-and-set made against an older configuration is refused in
+     * {@code RaftServerImpl.setConfigurationAsync}, before anything is registered.
+     *
+     * @return Ratis's reply, successful when the configuration is now {@code to}
+     * @throws org.apache.ratis.protocol.exceptions.SetConfigurationException (an IOException) when the
+     *     leader's configuration differed from {@code from}, which includes the case where a resent
+     *     copy of this very request already made it {@code to}; other IOExceptions when no leader
+     *     answered in time
+     */
+    RaftClientReply changeConfiguration(ConfigurationView from, ConfigurationView to) throws IOException {
+        SetConfigurationRequest.Arguments args = SetConfigurationRequest.Arguments.newBuilder()
+                .setServersInCurrentConf(from.servers())
+                .setListenersInCurrentConf(from.listeners())
+                .setServersInNewConf(to.servers())
+                .setListenersInNewConf(to.listeners())
+                .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET)
+                .build();
+        return client.admin().setConfiguration(args);
     }
 
     /**
      * Changes the Ratis configuration: {@code change} gets this member's current configuration (after
      * a linearizable barrier) as mutable lists of servers and listeners and edits them; the result is
-     * set and awaited. Built from the Ratis configuration, not from the member list, so a member
-     * recorded but not yet added ({@link #pendingAdds}) is neither dropped nor added by it.
+     * sent as a compare-and-set ({@link #changeConfiguration}) and awaited. Built from the Ratis
+     * configuration, not from the member list, so a member recorded but not yet added
+     * ({@link #pendingAdds}) is neither dropped nor added by it. When Ratis refuses the change, the
+     * configuration decides: if it is already the wanted one (a resent copy of this request got
+     * through), the change succeeded; otherwise it fails with {@link ClusterError#TIMEOUT}, as etcd
+     * answers a change it could not make in time.
      */
     private CompletableFuture<List<Member>> reconfigure(java.util.function.BiConsumer<List<RaftPeer>, List<RaftPeer>> change) {
         return linearizableBarrier().thenApplyAsync(v -> {
-            var conf = division.getRaftConf();
-            List<RaftPeer> servers = new ArrayList<>(conf.getCurrentPeers());
-            List<RaftPeer> listeners = new ArrayList<>(conf.getCurrentPeers(RaftPeerRole.LISTENER));
+            ConfigurationView from = ConfigurationView.of(division.getRaftConf());
+            List<RaftPeer> servers = new ArrayList<>(from.servers());
+            List<RaftPeer> listeners = new ArrayList<>(from.listeners());
             change.accept(servers, listeners);
-            // The List-based Arguments: AdminApi.setConfiguration(RaftPeer[], RaftPeer[]) drops the servers.
-            SetConfigurationRequest.Arguments args = SetConfigurationRequest.Arguments.newBuilder()
-                    .setServersInNewConf(servers)
-                    .setListenersInNewConf(listeners)
-                    .setMode(SetConfigurationRequest.Mode.SET_UNCONDITIONALLY)
-                    .build();
+            ConfigurationView to = new ConfigurationView(servers, listeners);
             try {
-                RaftClientReply r = client.admin().setConfiguration(args);
-                if (!r.isSuccess()) {
-                    throw new ClusterException(ClusterError.TIMEOUT, r.getException());
-                }
+                RaftClientReply r = changeConfiguration(from, to);
+                return r.isSuccess() ? new Attempt(to, null) : new Attempt(to, r.getException());
             } catch (IOException e) {
-                throw new ClusterException(ClusterError.TIMEOUT, e);
+                return new Attempt(to, e);
             }
-            return List.of(ids(servers), ids(listeners));
-        }, io).thenCompose(next -> waitFor(() -> {
-            var conf = division.getRaftConf();
-            return ids(conf.getCurrentPeers()).equals(next.get(0))
-                    && ids(conf.getCurrentPeers(RaftPeerRole.LISTENER)).equals(next.get(1));
-        }).thenApply(v -> currentMembers()));
+        }, io).thenCompose(attempt -> attempt.failure() == null
+                ? waitFor(() -> ConfigurationView.of(division.getRaftConf()).sameMembers(attempt.to()))
+                : linearizableBarrier().thenApply(v -> {
+                    if (!ConfigurationView.of(division.getRaftConf()).sameMembers(attempt.to())) {
+                        throw new ClusterException(ClusterError.TIMEOUT, attempt.failure());
+                    }
+                    return null;
+                })).thenApply(v -> currentMembers());
+    }
+
+    /** One configuration change sent: the configuration wanted and, if Ratis refused it, why. */
+    private record Attempt(ConfigurationView to, Throwable failure) {
     }
 
     private static java.util.Set<RaftPeerId> ids(java.util.Collection<RaftPeer> peers) {

@@ -1111,41 +1111,65 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         if (closed.get()) {
             return CompletableFuture.failedFuture(ClusterError.STOPPED.exception());
         }
-        long deadline = System.nanoTime() + tuning.requestTimeout().toNanos();
-        return CompletableFuture.supplyAsync(() -> {
-            Throwable last = null;
-            while (System.nanoTime() < deadline) {
-                checkOpen();
-                try {
-                    RaftClientReply reply;
-                    if (division.getInfo().isLeader()) {
-                        reply = localRead(q).get(tuning.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
-                    } else {
-                        RaftPeerId leader = division.getInfo().getLeaderId();
-                        if (leader == null) {
-                            sleepQuietly(50);
-                            continue;
-                        }
-                        reply = client.io().sendReadOnly(Message.valueOf(KvStateMachine.wrap(q.toByteArray())), leader);
-                    }
-                    if (reply.isSuccess()) {
-                        QueryReply r = QueryReply.parseFrom(reply.getMessage().getContent().toByteArray());
-                        if (!r.getNotLeader()) {
-                            return r;
-                        }
-                    } else {
-                        last = reply.getException();
-                    }
-                } catch (IOException | TimeoutException | java.util.concurrent.ExecutionException e) {
-                    last = e;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new ClusterException(ClusterError.STOPPED, e);
-                }
-                sleepQuietly(50);
+        CompletableFuture<QueryReply> result = new CompletableFuture<>();
+        leaderQueryAttempt(q, System.nanoTime() + tuning.requestTimeout().toNanos(), null, result);
+        return result;
+    }
+
+    /**
+     * One attempt of {@link #leaderQuery}. Nothing waits on a thread: a failed attempt (no leader
+     * known, an error, or a member that no longer leads answering {@code not_leader}) schedules the
+     * next one 50 ms later on the timer, until the deadline. {@code result} is completed on the I/O
+     * executor, where the callers' continuations read the store.
+     */
+    private void leaderQueryAttempt(Query q, long deadline, Throwable last, CompletableFuture<QueryReply> result) {
+        if (closed.get()) {
+            result.completeExceptionally(ClusterError.STOPPED.exception());
+            return;
+        }
+        long remainingNanos = deadline - System.nanoTime();
+        if (remainingNanos <= 0) {
+            ClusterError error = division.getInfo().getLeaderId() == null ? ClusterError.NO_LEADER : ClusterError.TIMEOUT;
+            result.completeExceptionally(new ClusterException(error, last));
+            return;
+        }
+        CompletableFuture<RaftClientReply> attempt;
+        if (division.getInfo().isLeader()) {
+            attempt = localRead(q);
+        } else {
+            RaftPeerId leader = division.getInfo().getLeaderId();
+            if (leader == null) {
+                scheduler.schedule(() -> leaderQueryAttempt(q, deadline, last, result), 50, TimeUnit.MILLISECONDS);
+                return;
             }
-            throw new ClusterException(division.getInfo().getLeaderId() == null ? ClusterError.NO_LEADER : ClusterError.TIMEOUT, last);
-        }, io);
+            attempt = client.async().sendReadOnly(Message.valueOf(KvStateMachine.wrap(q.toByteArray())), leader);
+        }
+        attempt.orTimeout(remainingNanos, TimeUnit.NANOSECONDS).whenComplete((reply, error) -> {
+            Throwable failure = error;
+            if (failure == null && reply.isSuccess()) {
+                try {
+                    QueryReply r = QueryReply.parseFrom(reply.getMessage().getContent().toByteArray());
+                    if (!r.getNotLeader()) {
+                        try {
+                            io.execute(() -> result.complete(r));
+                        } catch (java.util.concurrent.RejectedExecutionException closing) {
+                            result.completeExceptionally(new ClusterException(ClusterError.STOPPED, closing));
+                        }
+                        return;
+                    }
+                } catch (IOException e) {
+                    failure = e;
+                }
+            } else if (failure == null) {
+                failure = reply.getException();
+            }
+            Throwable seen = failure != null ? failure : last;
+            try {
+                scheduler.schedule(() -> leaderQueryAttempt(q, deadline, seen, result), 50, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                result.completeExceptionally(new ClusterException(ClusterError.STOPPED, closing));
+            }
+        });
     }
 
     /**

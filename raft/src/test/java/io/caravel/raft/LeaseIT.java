@@ -11,6 +11,7 @@ import io.caravel.store.PutRequest;
 import io.caravel.store.RangeRequest;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,6 +66,30 @@ class LeaseIT {
             assertThat(await(c.kv(follower).leaseTimeToLive(id, true)).keys()).containsExactly(Bytes.of("held"));
             // No more keep-alives: the lease expires.
             waitUntil(() -> !present(c.kv(follower), "held"), Duration.ofSeconds(20), "lease expires");
+        }
+    }
+
+    /**
+     * More keep-alives in flight through a follower than it has I/O threads (128): each is a request
+     * to the leader that holds no thread while it waits, and every one renews its lease.
+     */
+    @Test
+    void manyConcurrentKeepAlivesThroughAFollowerAllRenew() {
+        try (MiniCluster c = MiniCluster.start(3, dir)) {
+            int leader = c.awaitLeader();
+            RatisReplicatedKv follower = c.kv((leader + 1) % 3);
+            List<Long> ids = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                ids.add(await(follower.leaseGrant(0, 30 + i)).lease().id());
+            }
+            List<java.util.concurrent.CompletableFuture<Long>> inFlight = new java.util.ArrayList<>();
+            for (int i = 0; i < 400; i++) {
+                inFlight.add(follower.leaseKeepAlive(ids.get(i % ids.size())));
+            }
+            for (int i = 0; i < inFlight.size(); i++) {
+                assertThat(await(inFlight.get(i))).as("keep-alive %d", i).isEqualTo(30L + i % ids.size());
+            }
+            assertThat(await(follower.leaseKeepAlive(424242))).as("an unknown lease").isZero();
         }
     }
 

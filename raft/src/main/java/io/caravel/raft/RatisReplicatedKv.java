@@ -404,6 +404,18 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, entryLimit);
         RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf(entryLimit.getSize() + 8));
         GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf(entryLimit.getSize() + (1 << 20)));
+        // No minimum gap between two appends to a follower. Ratis's default (1 ms) makes the appender sleep before
+        // sending an entry when its previous request (often the commit announcement of the entry before) left less
+        // than 1 ms ago, and a positive sub-millisecond sleep lasts a whole millisecond or more: at one client that
+        // was a third of each put's latency. Entries are still batched: an append carries every entry there is, the
+        // proposal batcher packs requests into entries, and a slow or unreachable follower is paced by Ratis's
+        // heartbeat wait, not by this gap (docs/raft.md, Settings).
+        RaftServerConfigKeys.Log.Appender.setWaitTimeMin(p, TimeDuration.ZERO);
+        // A member that was frozen (SIGSTOP, a suspended VM, a long stall) resumes as a follower and catches up,
+        // as an etcd member does; Ratis's default closes the server after a 60 s pause, and the process then
+        // stopped for good. Raft's terms keep a resumed member safe: a leader that paused steps down (Ratis's
+        // step-down on a JVM pause still applies) and a stale one is refused by every peer.
+        RaftServerConfigKeys.setCloseThreshold(p, TimeDuration.valueOf(3650, TimeUnit.DAYS));
         // Notification mode: the follower downloads a RocksDB checkpoint from the leader itself.
         RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(p, false);
         // Experiments only (benchmarks): -Dcaravel.ratis.raft.some.key=value sets a Ratis property as is.
@@ -1864,7 +1876,8 @@ public final class RatisReplicatedKv implements ReplicatedKv {
     private void housekeepingTick() {
         if (!division.getInfo().isAlive()) {
             // Ratis shut the division down: this member was removed from the group (or failed).
-            log.warn("member {} is no longer part of the group; stopping", MemberIds.peerId(memberId));
+            log.warn("Ratis closed member {} (removed from the group, or a fatal error logged by Ratis above); stopping",
+                    MemberIds.peerId(memberId));
             io.execute(this::close);
             return;
         }

@@ -246,6 +246,42 @@ class ThreeNodeIT {
         }
     }
 
+    /**
+     * A member frozen for longer than a minute (SIGSTOP: a suspended VM, a stalled host) resumes as a follower
+     * and catches up, as an etcd member does. With Ratis's default close threshold (60 s) its Raft server shut
+     * itself down on waking and the process exited.
+     */
+    @Test
+    void aMemberFrozenForOverAMinuteResumesAndCatchesUp() throws Exception {
+        assumeTrue(Etcdctl.available(), Etcdctl.MISSING);
+        try (ProcessCluster c = ProcessCluster.start("frozen", 3)) {
+            ProcessCluster.Member leader = c.leader(Duration.ofSeconds(30));
+            ProcessCluster.Member frozen = c.members().stream().filter(m -> m != leader).findFirst().orElseThrow();
+            String others = c.members().stream().filter(m -> m != frozen).map(ProcessCluster.Member::clientUrl)
+                    .reduce((a, x) -> a + "," + x).orElseThrow();
+            signal(frozen, "STOP");
+            try {
+                Etcdctl.run(others, "put", "during-freeze", "x").ok();
+                // The length of the fault is what is tested: it must outlast Ratis's default threshold of 60 s.
+                Thread.sleep(65_000);
+            } finally {
+                signal(frozen, "CONT");
+            }
+            Etcdctl.run(others, "put", "after-freeze", "y").ok();
+            awaitOutput(frozen.clientUrl(), Duration.ofSeconds(30), l -> l.equals("y"),
+                    "get", "after-freeze", "--print-value-only", "--consistency=s");
+            assertThat(Etcdctl.run(frozen.clientUrl(), "get", "during-freeze", "--print-value-only").ok().out()).isEqualTo("x\n");
+            assertThat(frozen.isAlive()).as("the frozen member's process still runs").isTrue();
+            assertThat(frozen.logText()).contains("Detected pause in JVM").doesNotContain("stopped by the replicated layer");
+        }
+    }
+
+    private static void signal(ProcessCluster.Member m, String signal) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(m.pid())).inheritIO().start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(kill.exitValue()).as("kill -%s", signal).isZero();
+    }
+
     private static boolean sleep(long millis) throws InterruptedException {
         Thread.sleep(millis);
         return true;

@@ -192,6 +192,8 @@ public final class RatisReplicatedKv implements ReplicatedKv {
     private final ReadIndexRounds leadershipRounds = new ReadIndexRounds(this::confirmLeadership);
     private final ExecutorService reads;
     private final ScheduledExecutorService scheduler;
+    /** Lease queries to the leader not yet answered; {@link #close} fails them (their retries live on {@link #scheduler}). */
+    private final java.util.Set<CompletableFuture<QueryReply>> leaderQueries = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ExecutorService compactor;
     private final AutoCompactor autoCompactor;
     private final AtomicBoolean compactionRunning = new AtomicBoolean();
@@ -1124,6 +1126,11 @@ public final class RatisReplicatedKv implements ReplicatedKv {
             return CompletableFuture.failedFuture(ClusterError.STOPPED.exception());
         }
         CompletableFuture<QueryReply> result = new CompletableFuture<>();
+        leaderQueries.add(result);
+        result.whenComplete((r, e) -> leaderQueries.remove(result));
+        if (closed.get()) { // close() may have run between the check above and the add
+            result.completeExceptionally(ClusterError.STOPPED.exception());
+        }
         leaderQueryAttempt(q, System.nanoTime() + tuning.requestTimeout().toNanos(), null, result);
         return result;
     }
@@ -1135,6 +1142,9 @@ public final class RatisReplicatedKv implements ReplicatedKv {
      * executor, where the callers' continuations read the store.
      */
     private void leaderQueryAttempt(Query q, long deadline, Throwable last, CompletableFuture<QueryReply> result) {
+        if (result.isDone()) {
+            return;
+        }
         if (closed.get()) {
             result.completeExceptionally(ClusterError.STOPPED.exception());
             return;
@@ -1151,7 +1161,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         } else {
             RaftPeerId leader = division.getInfo().getLeaderId();
             if (leader == null) {
-                scheduler.schedule(() -> leaderQueryAttempt(q, deadline, last, result), 50, TimeUnit.MILLISECONDS);
+                retryLeaderQuery(q, deadline, last, result);
                 return;
             }
             attempt = client.async().sendReadOnly(Message.valueOf(KvStateMachine.wrap(q.toByteArray())), leader);
@@ -1175,13 +1185,20 @@ public final class RatisReplicatedKv implements ReplicatedKv {
             } else if (failure == null) {
                 failure = reply.getException();
             }
-            Throwable seen = failure != null ? failure : last;
-            try {
-                scheduler.schedule(() -> leaderQueryAttempt(q, deadline, seen, result), 50, TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException closing) {
-                result.completeExceptionally(new ClusterException(ClusterError.STOPPED, closing));
-            }
+            retryLeaderQuery(q, deadline, failure != null ? failure : last, result);
         });
+    }
+
+    /** Schedules the next attempt of a lease query in 50 ms; fails it if this member is closing. */
+    private void retryLeaderQuery(Query q, long deadline, Throwable last, CompletableFuture<QueryReply> result) {
+        if (result.isDone()) {
+            return;
+        }
+        try {
+            scheduler.schedule(() -> leaderQueryAttempt(q, deadline, last, result), 50, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            result.completeExceptionally(new ClusterException(ClusterError.STOPPED, closing));
+        }
     }
 
     /**
@@ -1899,6 +1916,9 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         batcher.close();
         forwarder.close();
         scheduler.shutdownNow();
+        for (CompletableFuture<QueryReply> q : leaderQueries) {
+            q.completeExceptionally(ClusterError.STOPPED.exception());
+        }
         compactor.shutdownNow();
         try {
             if (client != null) {

@@ -93,6 +93,29 @@ class LeaseIT {
         }
     }
 
+    /**
+     * A lease query still looking for a leader fails with STOPPED as soon as its member closes, well before its
+     * 10 s deadline: its retries wait on the member's timer, which closing cancels.
+     */
+    @Test
+    void aLeaseQueryWithoutALeaderFailsWhenItsMemberCloses() throws Exception {
+        try (MiniCluster c = MiniCluster.start(3, dir)) {
+            int leader = c.awaitLeader();
+            int follower = (leader + 1) % 3;
+            long id = await(c.kv(follower).leaseGrant(0, 30)).lease().id();
+            c.stop(leader);
+            c.stop(3 - leader - follower);
+            RatisReplicatedKv alone = c.kv(follower);
+            java.util.concurrent.CompletableFuture<Long> pending = alone.leaseKeepAlive(id);
+            assertThat(pending).isNotDone();
+            alone.close();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> pending.get(5, java.util.concurrent.TimeUnit.SECONDS))
+                    .isInstanceOf(java.util.concurrent.ExecutionException.class)
+                    .hasCauseInstanceOf(ClusterException.class)
+                    .cause().hasMessage(ClusterError.STOPPED.message());
+        }
+    }
+
     @Test
     void aLeaderCutOffFromItsFollowersRenewsNoLease() {
         try (MiniCluster c = MiniCluster.start(3, dir, RaftTuning.defaults().withRequestTimeout(Duration.ofSeconds(3)), x -> x)) {

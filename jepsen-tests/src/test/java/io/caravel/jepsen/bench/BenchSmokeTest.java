@@ -51,7 +51,11 @@ class BenchSmokeTest {
           assertThat(n.rssMiB()).isPositive();
         });
       }
+      assertThat(dir.resolve("nodes").resolve("n1-data")).isDirectory();
     }
+    // closing deletes the member's data (a comparison leaves gigabytes) and keeps its log
+    assertThat(dir.resolve("nodes").resolve("n1-data")).doesNotExist();
+    assertThat(dir.resolve("nodes").resolve("n1.log")).isRegularFile();
   }
 
   private static boolean hasServerBuild(Path home) throws Exception {

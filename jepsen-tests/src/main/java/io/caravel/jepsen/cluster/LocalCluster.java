@@ -590,16 +590,6 @@ public final class LocalCluster implements Closeable {
     }
   }
 
-  /**
-   * Deletes every member's data directory; their logs stay. For after {@link #close}: a benchmark's
-   * members leave gigabytes of store and Raft log behind.
-   */
-  public void deleteData() {
-    for (Node n : nodes.values()) {
-      deleteTree(n.dataDir);
-    }
-  }
-
   private static void deleteTree(Path dir) {
     if (!Files.exists(dir)) {
       return;

@@ -1085,7 +1085,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
     @Override
     public CompletableFuture<Long> leaseKeepAlive(long id) {
         Query q = Query.newBuilder().setKeepAlive(LeaseKeepAliveQuery.newBuilder().setId(id)).build();
-        return leaderQuery(q).thenCompose(reply -> {
+        return leaderQuery(q).thenComposeAsync(reply -> { // on the I/O executor: it reads the store
             long ttl = reply.getTtl();
             if (ttl <= 0) {
                 return CompletableFuture.completedFuture(0L);
@@ -1098,7 +1098,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
                         .thenApply(r -> ttl);
             }
             return CompletableFuture.completedFuture(ttl);
-        });
+        }, io);
     }
 
     @Override
@@ -1128,9 +1128,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         CompletableFuture<QueryReply> result = new CompletableFuture<>();
         leaderQueries.add(result);
         result.whenComplete((r, e) -> leaderQueries.remove(result));
-        if (closed.get()) { // close() may have run between the check above and the add
-            result.completeExceptionally(ClusterError.STOPPED.exception());
-        }
+        // the attempt fails it with STOPPED if close() ran before the add
         leaderQueryAttempt(q, System.nanoTime() + tuning.requestTimeout().toNanos(), null, result);
         return result;
     }
@@ -1138,8 +1136,8 @@ public final class RatisReplicatedKv implements ReplicatedKv {
     /**
      * One attempt of {@link #leaderQuery}. Nothing waits on a thread: a failed attempt (no leader
      * known, an error, or a member that no longer leads answering {@code not_leader}) schedules the
-     * next one 50 ms later on the timer, until the deadline. {@code result} is completed on the I/O
-     * executor, where the callers' continuations read the store.
+     * next one 50 ms later on the timer, until the deadline. {@code result} is completed on whatever
+     * thread delivered the reply (Ratis's): a caller that reads the store continues on the I/O executor.
      */
     private void leaderQueryAttempt(Query q, long deadline, Throwable last, CompletableFuture<QueryReply> result) {
         if (result.isDone()) {
@@ -1172,11 +1170,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
                 try {
                     QueryReply r = QueryReply.parseFrom(reply.getMessage().getContent().toByteArray());
                     if (!r.getNotLeader()) {
-                        try {
-                            io.execute(() -> result.complete(r));
-                        } catch (java.util.concurrent.RejectedExecutionException closing) {
-                            result.completeExceptionally(new ClusterException(ClusterError.STOPPED, closing));
-                        }
+                        result.complete(r);
                         return;
                     }
                 } catch (IOException e) {
@@ -1497,8 +1491,8 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         }
 
         static ConfigurationView of(org.apache.ratis.server.RaftConfiguration conf) {
-            return new ConfigurationView(new ArrayList<>(conf.getCurrentPeers()),
-                    new ArrayList<>(conf.getCurrentPeers(RaftPeerRole.LISTENER)));
+            return new ConfigurationView(List.copyOf(conf.getCurrentPeers()),
+                    List.copyOf(conf.getCurrentPeers(RaftPeerRole.LISTENER)));
         }
 
         ConfigurationView withServer(RaftPeer peer) {

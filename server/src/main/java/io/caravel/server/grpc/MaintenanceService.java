@@ -148,7 +148,7 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
         // observer then), so the sender is wired now. This method runs on a transport thread: the copy is
         // spooled on the I/O executor and the sender starts once it is.
         SnapshotSender sender = new SnapshotSender(out);
-        onIo(() -> spool(sender));
+        onIo(() -> spool(sender), sender::fail);
     }
 
     /** Writes this member's snapshot to a temporary file for {@code sender}, then starts it. */
@@ -192,12 +192,15 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
         }, ioExecutor);
     }
 
-    /** Runs {@code task} on the I/O executor; inline if that executor no longer takes tasks (the node is stopping). */
-    private void onIo(Runnable task) {
+    /**
+     * Runs {@code task} on the I/O executor. When that executor no longer takes tasks (the node is
+     * stopping), {@code rejected} runs instead, on the calling thread: it must be cheap and never wait.
+     */
+    private void onIo(Runnable task, java.util.function.Consumer<RejectedExecutionException> rejected) {
         try {
             ioExecutor.execute(task);
         } catch (RejectedExecutionException e) {
-            task.run();
+            rejected.accept(e);
         }
     }
 
@@ -248,7 +251,8 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
 
         SnapshotSender(ServerCallStreamObserver<SnapshotResponse> out) {
             this.out = out;
-            out.setOnCancelHandler(() -> onIo(() -> finish(null)));
+            // At shutdown the clean-up runs here: no send can start any more, so the lock is free or soon is.
+            out.setOnCancelHandler(() -> onIo(() -> finish(null), stopping -> finish(null)));
             out.setOnReadyHandler(this::schedule);
         }
 
@@ -290,7 +294,8 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
         /** Queues a send on the I/O executor unless one is queued; takes no lock (called on transport threads). */
         private void schedule() {
             if (started && scheduled.compareAndSet(false, true)) {
-                onIo(this);
+                // stopping: no send runs; the call ends when the server cancels it (the cancel handler cleans up)
+                onIo(this, stopping -> scheduled.set(false));
             }
         }
 

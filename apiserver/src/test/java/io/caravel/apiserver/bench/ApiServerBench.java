@@ -59,7 +59,8 @@ import org.HdrHistogram.Histogram;
  * <p>Settings are system properties: {@code store} (caravel, etcd or memory), {@code runs} (3), {@code pods}
  * (10000), {@code concurrency} (32), {@code listRepeats} (5), {@code watchers} (1000), {@code watchEvents} (300),
  * {@code watchRate} (50), {@code warmupPods} (2000: a smaller first run, with at most 100 watchers and 50 watch
- * events, that is not reported). The load average is read from /proc/loadavg at the start and end of each run.
+ * events, that is not reported), {@code settleSeconds} (180: after the warm-up, wait at most this long for the
+ * store and the API server to go idle, see {@link #settle}; 0 skips the wait). The load average is read from /proc/loadavg at the start and end of each run.
  */
 public final class ApiServerBench {
     private final String storeKind = System.getProperty("store", "caravel");
@@ -71,6 +72,11 @@ public final class ApiServerBench {
     private final int runWatchEvents = Integer.getInteger("watchEvents", 300);
     private final int watchRate = Integer.getInteger("watchRate", 50);
     private final int warmupPods = Integer.getInteger("warmupPods", 2000);
+    private final int settleSeconds = Integer.getInteger("settleSeconds", 180);
+    /** Below this share of a core, a process counts as idle while settling. */
+    private static final double IDLE_CORES = 0.10;
+    /** Seconds in a row the store and the API server must be idle before the measured runs start. */
+    private static final int IDLE_SECONDS = 3;
 
     // the sizes of the run in progress (a warm-up run is smaller)
     private int pods;
@@ -101,8 +107,8 @@ public final class ApiServerBench {
         System.out.println("# API server benchmark " + Instant.now());
         System.out.println("# machine: " + machine());
         System.out.printf(Locale.ROOT, "# settings: store=%s runs=%d pods=%d concurrency=%d listRepeats=%d watchers=%d "
-                + "watchEvents=%d watchRate=%d/s warmupPods=%d%n", storeKind, runs, runPods, concurrency, listRepeats,
-                runWatchers, runWatchEvents, watchRate, warmupPods);
+                + "watchEvents=%d watchRate=%d/s warmupPods=%d settleSeconds=%d%n", storeKind, runs, runPods, concurrency,
+                listRepeats, runWatchers, runWatchEvents, watchRate, warmupPods, settleSeconds);
         AutoCloseable store = null;
         KvClient kv;
         switch (storeKind) {
@@ -138,6 +144,7 @@ public final class ApiServerBench {
                 watchEvents = Math.min(50, runWatchEvents);
                 Run w = oneRun(0);
                 System.out.printf(Locale.ROOT, "warm-up: %d creates at %.0f/s (not counted)%n", pods, w.createsPerSecond());
+                settle();
             }
             pods = runPods;
             watchers = runWatchers;
@@ -484,6 +491,42 @@ public final class ApiServerBench {
         double[] s = a.clone();
         Arrays.sort(s);
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    /**
+     * Waits until the store's processes and this JVM are idle after the warm-up, at most {@code settleSeconds}: the
+     * warm-up's writes leave the store background work (RocksDB flushes and compactions, Raft snapshots and log
+     * purges, the history compaction), which would otherwise be charged to the first measured runs. Idle means
+     * under {@link #IDLE_CORES} of a core over a second, for {@link #IDLE_SECONDS} seconds in a row. Prints each
+     * second's CPU use, so that what was waited for is on the record.
+     */
+    private void settle() throws InterruptedException {
+        if (settleSeconds <= 0) {
+            return;
+        }
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.SECONDS.toNanos(settleSeconds);
+        List<String> seconds = new ArrayList<>();
+        int idleInARow = 0;
+        long store0 = storeCpuNanos();
+        long jvm0 = jvmCpuNanos();
+        long t0 = System.nanoTime();
+        while (idleInARow < IDLE_SECONDS && System.nanoTime() < deadline) {
+            Thread.sleep(1000); // the sampling interval, not synchronisation
+            long store1 = storeCpuNanos();
+            long jvm1 = jvmCpuNanos();
+            long t1 = System.nanoTime();
+            double storeCores = (store1 - store0) / (double) (t1 - t0);
+            double jvmCores = (jvm1 - jvm0) / (double) (t1 - t0);
+            seconds.add(String.format(Locale.ROOT, "%.2f/%.2f", storeCores, jvmCores));
+            idleInARow = storeCores < IDLE_CORES && jvmCores < IDLE_CORES ? idleInARow + 1 : 0;
+            store0 = store1;
+            jvm0 = jvm1;
+            t0 = t1;
+        }
+        System.out.printf(Locale.ROOT, "settle: %s after %.0f s (CPU cores per second, store/API server JVM: %s)%n",
+                idleInARow >= IDLE_SECONDS ? "idle" : "still busy", (System.nanoTime() - start) / 1e9,
+                String.join(" ", seconds));
     }
 
     private static long jvmCpuNanos() {

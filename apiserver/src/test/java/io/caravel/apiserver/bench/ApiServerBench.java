@@ -258,6 +258,7 @@ public final class ApiServerBench {
         CountDownLatch finished = new CountDownLatch(1);
         long jvmCpu0 = jvmCpuNanos();
         long storeCpu0 = storeCpuNanos();
+        long[] overhead0 = jitAndGcCpuNanos();
         long start = System.nanoTime();
         for (int c = 0; c < concurrency; c++) {
             createNext(podsPath, index, next, done, createLatency, failure, finished);
@@ -269,7 +270,11 @@ public final class ApiServerBench {
         double jvmCpuPerCreate = (jvmCpuNanos() - jvmCpu0) / 1e6 / pods;
         double storeCpuPerCreate = (storeCpuNanos() - storeCpu0) / 1e6 / pods;
         double createsPerSecond = pods / seconds;
-        System.out.printf(Locale.ROOT, "run %d: %d creates in %.1f s%n", index, pods, seconds);
+        long[] overhead1 = jitAndGcCpuNanos();
+        System.out.printf(Locale.ROOT, "run %d: %d creates in %.1f s; CPU of JIT compiler threads: API server JVM %.1f s, "
+                        + "store %.1f s; of GC threads: API server JVM %.1f s, store %.1f s%n", index, pods, seconds,
+                (overhead1[0] - overhead0[0]) / 1e9, (overhead1[1] - overhead0[1]) / 1e9,
+                (overhead1[2] - overhead0[2]) / 1e9, (overhead1[3] - overhead0[3]) / 1e9);
 
         // 2. lists: from the watch cache (resourceVersion=0) and from the store (latest)
         // the cache may trail the last create by its lag: wait until it holds every pod
@@ -546,6 +551,42 @@ public final class ApiServerBench {
             }
         }
         return ticks * 10_000_000L;
+    }
+
+    /**
+     * CPU time of the JVMs' JIT compiler threads and GC threads (HotSpot's thread names: "C1/C2 CompilerThre…",
+     * "GC Thread#…", "G1 …"), from /proc: {JIT of this JVM, JIT of the store, GC of this JVM, GC of the store}.
+     * These say whether a slow run was still compiling or collecting.
+     */
+    private long[] jitAndGcCpuNanos() {
+        long[] out = new long[4];
+        addThreadCpu(ProcessHandle.current().pid(), out, 0, 2);
+        for (long pid : storePids) {
+            addThreadCpu(pid, out, 1, 3);
+        }
+        return out;
+    }
+
+    private static void addThreadCpu(long pid, long[] out, int jitSlot, int gcSlot) {
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    long nanos = (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
+                    if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+                        out[jitSlot] += nanos;
+                    } else if (name.startsWith("GC Thread") || name.startsWith("G1 ")) {
+                        out[gcSlot] += nanos;
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            // gone, or not Linux
+        }
     }
 
     private static String loadAverage() {

@@ -60,7 +60,8 @@ import org.HdrHistogram.Histogram;
  * (10000), {@code concurrency} (32), {@code listRepeats} (5), {@code watchers} (1000), {@code watchEvents} (300),
  * {@code watchRate} (50), {@code warmupPods} (2000: a smaller first run, with at most 100 watchers and 50 watch
  * events, that is not reported), {@code settleSeconds} (180: after the warm-up, wait at most this long for the
- * store and the API server to go idle, see {@link #settle}; 0 skips the wait). The load average is read from /proc/loadavg at the start and end of each run.
+ * store and the API server to go idle, see {@link #settle}; 0 skips the wait). The load average is read from
+ * /proc/loadavg at the start and end of each run.
  */
 public final class ApiServerBench {
     private final String storeKind = System.getProperty("store", "caravel");
@@ -500,7 +501,7 @@ public final class ApiServerBench {
 
     /**
      * Waits until the store's processes and this JVM are idle after the warm-up, at most {@code settleSeconds}: the
-     * warm-up's writes leave the store background work (RocksDB flushes and compactions, Raft snapshots and log
+     * warm-up's writes may leave the store background work (RocksDB flushes and compactions, Raft snapshots and log
      * purges, the history compaction), which would otherwise be charged to the first measured runs. Idle means
      * under {@link #IDLE_CORES} of a core over a second, for {@link #IDLE_SECONDS} seconds in a row. Prints each
      * second's CPU use, so that what was waited for is on the record.
@@ -540,23 +541,28 @@ public final class ApiServerBench {
 
     /** User + system CPU time of the store's processes (Linux /proc, clock ticks of 10 ms). */
     private long storeCpuNanos() {
-        long ticks = 0;
+        long nanos = 0;
         for (long pid : storePids) {
             try {
-                String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                nanos += cpuNanos(Files.readString(Path.of("/proc/" + pid + "/stat")));
             } catch (IOException | RuntimeException e) {
                 // gone, or not Linux
             }
         }
-        return ticks * 10_000_000L;
+        return nanos;
+    }
+
+    /** User + system CPU time in a /proc {@code stat} line (of a process or a thread; clock ticks of 10 ms). */
+    private static long cpuNanos(String stat) {
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
     }
 
     /**
      * CPU time of the JVMs' JIT compiler threads and GC threads (HotSpot's thread names: "C1/C2 CompilerThre…",
      * "GC Thread#…", "G1 …"), from /proc: {JIT of this JVM, JIT of the store, GC of this JVM, GC of the store}.
-     * These say whether a slow run was still compiling or collecting.
+     * These say whether a slow run was still compiling or collecting. A thread that ends between two readings drops
+     * out of the second, so a difference is a lower bound.
      */
     private long[] jitAndGcCpuNanos() {
         long[] out = new long[4];
@@ -573,8 +579,7 @@ public final class ApiServerBench {
                 try {
                     String stat = Files.readString(task.resolve("stat"));
                     String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    long nanos = (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
+                    long nanos = cpuNanos(stat);
                     if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
                         out[jitSlot] += nanos;
                     } else if (name.startsWith("GC Thread") || name.startsWith("G1 ")) {

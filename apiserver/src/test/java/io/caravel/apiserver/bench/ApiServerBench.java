@@ -183,10 +183,10 @@ public final class ApiServerBench {
 
     /**
      * Sends a request and reads its whole response. An exchange started from a thread that is not Vert.x's (the
-     * benchmark's main thread) is moved onto {@link #callerContext} first: started from a plain thread, the
-     * response's body handler was sometimes set a turn after the body had arrived, and the call then never
-     * completed (the server had answered; seen as a 120 s timeout of a list, about one benchmark in three against
-     * the in-memory store).
+     * benchmark's main thread) is moved onto {@link #callerContext} first. Started from a plain thread, a call
+     * sometimes never completed although the server had answered (a 120 s timeout of a list, about one benchmark
+     * in three against the in-memory store; none in 8 after this change): most likely the response's body handler
+     * was set a turn after the body had arrived.
      */
     private CompletableFuture<Reply> call(HttpClient client, HttpMethod method, String path, String body) {
         if (Vertx.currentContext() != null) {

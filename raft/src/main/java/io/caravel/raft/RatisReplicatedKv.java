@@ -797,6 +797,11 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         return server;
     }
 
+    /** This member's Ratis division (its place in the group), for tests that inspect its state. */
+    RaftServer.Division divisionForTests() {
+        return division;
+    }
+
     /** A request to this member's own Ratis server, with a fresh call id of this member's local client id. */
     private RaftClientRequest localRequest(byte[] payload, RaftClientRequest.Type type) {
         return RaftClientRequest.newBuilder()
@@ -1430,8 +1435,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
 
     /** True when this member's Ratis configuration has the peer, as a voter or as a learner. */
     private boolean inConfiguration(RaftPeerId peer) {
-        var conf = division.getRaftConf();
-        return conf.getPeer(peer, RaftPeerRole.FOLLOWER, RaftPeerRole.LISTENER) != null;
+        return ConfigurationView.of(division.getRaftConf()).has(peer);
     }
 
     /**
@@ -1447,11 +1451,12 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         try {
             while (!closed.get() && System.nanoTime() < deadline && pendingAdds.get(id) == member) {
-                if (inConfiguration(peer.getId())) {
+                // one reading of the configuration both decides and is the base of the change
+                ConfigurationView from = ConfigurationView.of(division.getRaftConf());
+                if (from.has(peer.getId())) {
                     log.info("member {} is in the configuration", peer.getId());
                     return;
                 }
-                ConfigurationView from = ConfigurationView.of(division.getRaftConf());
                 ConfigurationView to = learner ? from.withListener(peer) : from.withServer(peer);
                 try {
                     RaftClientReply r = changeConfiguration(from, to);
@@ -1505,6 +1510,11 @@ public final class RatisReplicatedKv implements ReplicatedKv {
             List<RaftPeer> l = new ArrayList<>(listeners);
             l.add(peer);
             return new ConfigurationView(servers, l);
+        }
+
+        /** True when the peer is one of the servers or one of the listeners. */
+        boolean has(RaftPeerId peer) {
+            return java.util.stream.Stream.concat(servers.stream(), listeners.stream()).anyMatch(p -> p.getId().equals(peer));
         }
 
         /** True when both views have the same servers and the same listeners (by peer id). */

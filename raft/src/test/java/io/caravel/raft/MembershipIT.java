@@ -6,18 +6,15 @@ import static io.caravel.raft.MiniCluster.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.caravel.raft.snapshot.FileTrees;
 import io.caravel.store.Bytes;
 import io.caravel.store.PutRequest;
 import io.caravel.store.RangeRequest;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
@@ -143,7 +140,7 @@ class MembershipIT {
      * background add no longer retries once the member is in the configuration).
      */
     @Test
-    void learnerAddedBackThroughAFollowerIsPromotedAndNeverLost() {
+    void learnerAddedBackThroughAFollowerIsPromotedAndNeverLost() throws IOException {
         try (MiniCluster c = MiniCluster.start(3, dir)) {
             int leader = c.awaitLeader();
             int victim = (leader + 1) % 3;
@@ -153,7 +150,7 @@ class MembershipIT {
             await(c.kv(leader).memberRemove(victimId));
             waitUntil(() -> stopped(node.kv), WAIT, "removed member stops");
             c.stop(victim);
-            deleteTree(dir.resolve(node.name));
+            FileTrees.deleteTree(dir.resolve(node.name));
             node.config = c.config(node.name, url, c.initialCluster, false);
             for (int i = 0; i < 20; i++) {
                 await(c.kv(leader).put(PutRequest.of("k" + i, "v" + i)));
@@ -264,7 +261,7 @@ class MembershipIT {
             RatisReplicatedKv kv = c.kv(0);
             Member added = addStartAndPromoteALearner(c, kv);
             RaftServer server = kv.raftServerForTests();
-            RaftServer.Division division = division(kv);
+            RaftServer.Division division = kv.divisionForTests();
             RaftPeer learner = peer(view(kv).servers(), added.id());
 
             SetConfigurationRequest.Arguments add = SetConfigurationRequest.Arguments.newBuilder()
@@ -301,16 +298,7 @@ class MembershipIT {
     }
 
     private static RatisReplicatedKv.ConfigurationView view(RatisReplicatedKv kv) {
-        return RatisReplicatedKv.ConfigurationView.of(division(kv).getRaftConf());
-    }
-
-    private static RaftServer.Division division(RatisReplicatedKv kv) {
-        RaftServer server = kv.raftServerForTests();
-        try {
-            return server.getDivision(server.getGroupIds().iterator().next());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return RatisReplicatedKv.ConfigurationView.of(kv.divisionForTests().getRaftConf());
     }
 
     private static RaftPeer peer(List<RaftPeer> peers, long memberId) {
@@ -335,16 +323,4 @@ class MembershipIT {
         }
     }
 
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -79,14 +79,7 @@ class ResendAfterRestartIT {
     /** The member leads and has applied an entry of its term, so it accepts writes. */
     private static void awaitWritable(MiniCluster c) {
         c.awaitLeader();
-        MiniCluster.waitUntil(() -> {
-            RaftServer server = c.kv(0).raftServerForTests();
-            try {
-                return server.getDivision(server.getGroupIds().iterator().next()).getInfo().isLeaderReady();
-            } catch (java.io.IOException e) {
-                return false;
-            }
-        }, WAIT, "the leader is ready");
+        MiniCluster.waitUntil(() -> c.kv(0).divisionForTests().getInfo().isLeaderReady(), WAIT, "the leader is ready");
     }
 
     /** Submits a put with a fixed client and call id straight to the member's Ratis server, as a resend would. */

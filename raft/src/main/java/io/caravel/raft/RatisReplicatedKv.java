@@ -554,6 +554,11 @@ public final class RatisReplicatedKv implements ReplicatedKv {
     }
 
     @Override
+    public ResponseHeader header(long revision) {
+        return new ResponseHeader(clusterId(), memberId, revision, term());
+    }
+
+    @Override
     public NodeStatus status() {
         checkOpen();
         RaftPeerId leader = division.getInfo().getLeaderId();

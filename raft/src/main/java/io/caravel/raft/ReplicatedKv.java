@@ -48,6 +48,16 @@ public interface ReplicatedKv extends AutoCloseable {
     /** The header for a response served now by this member. */
     ResponseHeader header();
 
+    /**
+     * The header for a response made at store revision {@code revision} by this member now: {@link #header()}
+     * with that revision. Responses that carry their own revision (a put's, a range's, a watch event's) use
+     * this; it does not read the store, so it costs no store lock per response.
+     */
+    default ResponseHeader header(long revision) {
+        ResponseHeader h = header();
+        return new ResponseHeader(h.clusterId(), h.memberId(), revision, h.raftTerm());
+    }
+
     NodeStatus status();
 
     /** Counters of this member's group commit (zeros where there is none). */

@@ -15,7 +15,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,16 +49,18 @@ public final class EtcdGrpcServer implements AutoCloseable {
     public static final long KEEPALIVE_TIMEOUT_SECONDS = 20;
 
     private final Server server;
+    /** Drains the watch streams into their calls ({@link WatchService}); owned here, stopped after the server. */
+    private final ExecutorService watchSender;
 
-    private EtcdGrpcServer(Server server) {
+    private EtcdGrpcServer(Server server, ExecutorService watchSender) {
         this.server = server;
+        this.watchSender = watchSender;
     }
 
     /**
      * Starts serving on {@code addresses} (at least one; port 0 picks a free port).
      *
-     * @param executor runs the watch streams' deliveries and the maintenance service's slow work; must not be a
-     *                 gRPC thread pool
+     * @param executor runs the maintenance service's slow work; must not be a gRPC thread pool
      * @param tempDirectory where snapshots are spooled before they are streamed
      */
     public static EtcdGrpcServer start(ReplicatedKv kv, WatchHub hub, List<? extends SocketAddress> addresses,
@@ -69,6 +75,7 @@ public final class EtcdGrpcServer implements AutoCloseable {
             b.addListenAddress(a);
         }
         MetricsInterceptor interceptor = new MetricsInterceptor(metrics);
+        ExecutorService watchSender = newWatchSender();
         b.directExecutor() // see the class comment: no service blocks the calling thread
                 .maxInboundMessageSize(limits.maxInboundMessageBytes())
                 .permitKeepAliveTime(KEEPALIVE_MIN_TIME_SECONDS, TimeUnit.SECONDS)
@@ -76,7 +83,7 @@ public final class EtcdGrpcServer implements AutoCloseable {
                 .keepAliveTime(KEEPALIVE_TIME_SECONDS, TimeUnit.SECONDS)
                 .keepAliveTimeout(KEEPALIVE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
                 .addService(ServerInterceptors.intercept(new KvService(kv, limits), interceptor))
-                .addService(ServerInterceptors.intercept(new WatchService(kv, hub, executor), interceptor))
+                .addService(ServerInterceptors.intercept(new WatchService(kv, hub, watchSender), interceptor))
                 .addService(ServerInterceptors.intercept(new LeaseService(kv), interceptor))
                 .addService(ServerInterceptors.intercept(new ClusterService(kv), interceptor))
                 .addService(ServerInterceptors.intercept(new MaintenanceService(kv, limits, executor, tempDirectory), interceptor))
@@ -84,10 +91,31 @@ public final class EtcdGrpcServer implements AutoCloseable {
         try {
             Server server = b.build().start();
             LOG.info("serving etcd v3 gRPC on {}", server.getListenSockets());
-            return new EtcdGrpcServer(server);
+            return new EtcdGrpcServer(server, watchSender);
         } catch (IOException e) {
+            watchSender.shutdownNow();
             throw new UncheckedIOException("cannot listen for clients on " + addresses + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The watch streams' senders: as many threads as cores (2 to 8), a queue, and drains dropped once the server is
+     * closed. A watch event readable on N streams queues N drains (serialize the response, hand it to the call's
+     * transport; never blocking); with a few threads working through the queue, a burst costs a few wake-ups
+     * instead of one thread hand-off per stream, which is what the node's cached pool cost: at 256 watchers on one
+     * key, waking its threads took most of the hub thread's time and half of the senders'.
+     */
+    private static ExecutorService newWatchSender() {
+        int threads = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors()));
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, "caravel-watch-send-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.DiscardPolicy()); // after close nothing is left to send
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     /** The port of the first listen address (useful with port 0). */
@@ -109,6 +137,8 @@ public final class EtcdGrpcServer implements AutoCloseable {
         } catch (InterruptedException e) {
             server.shutdownNow();
             Thread.currentThread().interrupt();
+        } finally {
+            watchSender.shutdown();
         }
     }
 

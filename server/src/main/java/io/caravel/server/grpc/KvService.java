@@ -41,7 +41,7 @@ public final class KvService extends KVGrpc.KVImplBase {
             io.caravel.store.RangeRequest r = WireFormat.range(request);
             validator.validateRange(r);
             return kv.range(r, consistency(request.getSerializable()));
-        }, observer, result -> WireFormat.rangeResponse(result, kv.header()));
+        }, observer, result -> WireFormat.rangeResponse(result, kv.header(result.revision())));
     }
 
     @Override
@@ -51,7 +51,7 @@ public final class KvService extends KVGrpc.KVImplBase {
             io.caravel.store.PutRequest p = WireFormat.put(request);
             validator.validatePut(p);
             return kv.put(p);
-        }, observer, result -> WireFormat.putResponse(result, kv.header()));
+        }, observer, result -> WireFormat.putResponse(result, kv.header(result.revision())));
     }
 
     @Override
@@ -61,7 +61,7 @@ public final class KvService extends KVGrpc.KVImplBase {
             io.caravel.store.DeleteRangeRequest d = WireFormat.deleteRange(request);
             validator.validateDelete(d);
             return kv.deleteRange(d);
-        }, observer, result -> WireFormat.deleteRangeResponse(result, kv.header()));
+        }, observer, result -> WireFormat.deleteRangeResponse(result, kv.header(result.revision())));
     }
 
     @Override
@@ -75,7 +75,7 @@ public final class KvService extends KVGrpc.KVImplBase {
             Consistency c = t.isReadOnly() && allRangesSerializable(request)
                     ? Consistency.SERIALIZABLE : Consistency.LINEARIZABLE;
             return kv.txn(t, c);
-        }, observer, result -> WireFormat.txnResponse(result, kv.header()));
+        }, observer, result -> WireFormat.txnResponse(result, kv.header(result.revision())));
     }
 
     @Override

@@ -33,7 +33,13 @@ public final class WatchService extends WatchGrpc.WatchImplBase {
     private final WatchHub hub;
     private final Executor executor;
 
-    /** @param executor sends the responses; must not run tasks inline (dispatch runs on the apply thread) */
+    /**
+     * @param executor sends the responses (each stream's drains run on it one at a time); must not run tasks
+     *                 inline (dispatch runs on the hub's thread, which must not serialize every stream's
+     *                 responses). A small fixed pool with a queue suits it: one event readable on many streams
+     *                 queues one drain per stream, and a pool that hands each to its own thread (a cached pool)
+     *                 pays a thread wake-up per stream per event
+     */
     public WatchService(ReplicatedKv kv, WatchHub hub, Executor executor) {
         this.kv = Objects.requireNonNull(kv, "kv == null");
         this.hub = Objects.requireNonNull(hub, "hub == null");
@@ -45,7 +51,7 @@ public final class WatchService extends WatchGrpc.WatchImplBase {
         ServerCallStreamObserver<WatchResponse> call = (ServerCallStreamObserver<WatchResponse>) responses;
         Stream s = new Stream(call);
         try {
-            s.pump = ResponsePump.open(hub, executor, call::isReady, r -> call.onNext(toProto(r, kv.header())),
+            s.pump = ResponsePump.open(hub, executor, call::isReady, r -> call.onNext(toProto(r, kv.header(r.revision()))),
                     s::closed);
         } catch (IllegalStateException e) {
             // the hub is closed: the node is stopping

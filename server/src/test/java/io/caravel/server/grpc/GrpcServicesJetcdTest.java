@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.caravel.raft.Alarm;
+import io.caravel.server.grpc.pb.WatchCreateRequest;
+import io.caravel.server.grpc.pb.WatchGrpc;
+import io.caravel.server.grpc.pb.WatchRequest;
 import io.caravel.server.metrics.RequestMetrics;
 import io.caravel.server.testing.LocalReplicatedKv;
 import io.caravel.server.watch.ReplicatedWatchHub;
@@ -25,6 +28,9 @@ import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -239,6 +245,59 @@ class GrpcServicesJetcdTest {
         Throwable t = errors.poll(10, TimeUnit.SECONDS);
         assertThat(t).isInstanceOf(CompactedException.class);
         assertThat(((CompactedException) t).getCompactedRevision()).isEqualTo(now);
+    }
+
+    /**
+     * One event on many streams (each a gRPC call of its own, as etcd clients on separate connections or jetcd
+     * clients open them) reaches every stream with its revision in the header, and is sent by the server's own
+     * small pool of watch senders, not by a thread per stream.
+     */
+    @Test
+    void oneEventReachesEveryStreamThroughTheWatchSenders() throws Exception {
+        int streams = 64;
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+        try {
+            BlockingQueue<io.caravel.server.grpc.pb.WatchResponse> created = new LinkedBlockingQueue<>();
+            BlockingQueue<io.caravel.server.grpc.pb.WatchResponse> events = new LinkedBlockingQueue<>();
+            List<StreamObserver<WatchRequest>> calls = new java.util.ArrayList<>();
+            for (int i = 0; i < streams; i++) {
+                StreamObserver<WatchRequest> call = WatchGrpc.newStub(channel).watch(new StreamObserver<>() {
+                    @Override
+                    public void onNext(io.caravel.server.grpc.pb.WatchResponse r) {
+                        (r.getCreated() ? created : events).add(r);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                });
+                call.onNext(WatchRequest.newBuilder().setCreateRequest(WatchCreateRequest.newBuilder()
+                        .setKey(com.google.protobuf.ByteString.copyFromUtf8("fan"))).build());
+                calls.add(call);
+            }
+            for (int i = 0; i < streams; i++) {
+                assertThat(created.poll(10, TimeUnit.SECONDS)).as("created response %d", i).isNotNull();
+            }
+            long rev = kv.put(b("fan"), b("out")).get().getHeader().getRevision();
+            for (int i = 0; i < streams; i++) {
+                io.caravel.server.grpc.pb.WatchResponse r = events.poll(10, TimeUnit.SECONDS);
+                assertThat(r).as("event %d", i).isNotNull();
+                assertThat(r.getHeader().getRevision()).isEqualTo(rev);
+                assertThat(r.getHeader().getMemberId()).isEqualTo(node.memberId());
+                assertThat(r.getEvents(0).getKv().getModRevision()).isEqualTo(rev);
+            }
+            long senders = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().startsWith("caravel-watch-send-")).count();
+            // at most 8 per server (a closed server's may linger for a moment), and none from the node's pool
+            assertThat(senders).isBetween(1L, 16L);
+            calls.forEach(StreamObserver::onCompleted);
+        } finally {
+            channel.shutdownNow();
+        }
     }
 
     @Test

@@ -1519,7 +1519,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
 
         /** True when the peer is one of the servers or one of the listeners. */
         boolean has(RaftPeerId peer) {
-            return java.util.stream.Stream.concat(servers.stream(), listeners.stream()).anyMatch(p -> p.getId().equals(peer));
+            return ids(servers).contains(peer) || ids(listeners).contains(peer);
         }
 
         /** True when both views have the same servers and the same listeners (by peer id). */

@@ -54,8 +54,7 @@ public interface ReplicatedKv extends AutoCloseable {
      * this; it does not read the store, so it costs no store lock per response.
      */
     default ResponseHeader header(long revision) {
-        ResponseHeader h = header();
-        return new ResponseHeader(h.clusterId(), h.memberId(), revision, h.raftTerm());
+        return header().withRevision(revision);
     }
 
     NodeStatus status();

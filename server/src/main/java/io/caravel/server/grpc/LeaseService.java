@@ -35,7 +35,7 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
     public void leaseGrant(LeaseGrantRequest request, StreamObserver<LeaseGrantResponse> observer) {
         Replies.call(() -> kv.leaseGrant(request.getID(), request.getTTL()), observer,
                 r -> LeaseGrantResponse.newBuilder()
-                        .setHeader(WireFormat.header(kv.header(), r.revision()))
+                        .setHeader(WireFormat.header(kv.header(r.revision())))
                         .setID(r.lease().id())
                         .setTTL(r.lease().ttlSeconds())
                         .build());
@@ -44,7 +44,7 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
     @Override
     public void leaseRevoke(LeaseRevokeRequest request, StreamObserver<LeaseRevokeResponse> observer) {
         Replies.call(() -> kv.leaseRevoke(request.getID()), observer,
-                r -> LeaseRevokeResponse.newBuilder().setHeader(WireFormat.header(kv.header(), r.revision())).build());
+                r -> LeaseRevokeResponse.newBuilder().setHeader(WireFormat.header(kv.header(r.revision()))).build());
     }
 
     @Override

@@ -87,7 +87,7 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
     public void hash(HashRequest request, StreamObserver<HashResponse> observer) {
         // etcd hashes its whole bolt file; we hash the key-value history, which replicas share the same way.
         Replies.call(() -> kv.hashKv(0), observer, h -> HashResponse.newBuilder()
-                .setHeader(WireFormat.header(kv.header(), h.revision()))
+                .setHeader(WireFormat.header(kv.header(h.revision())))
                 .setHash((int) h.hash())
                 .build());
     }

@@ -77,7 +77,7 @@ public final class WatchService extends WatchGrpc.WatchImplBase {
 
     static WatchResponse toProto(io.caravel.watch.WatchResponse r, ResponseHeader h) {
         WatchResponse.Builder b = WatchResponse.newBuilder()
-                .setHeader(WireFormat.header(h, r.revision()))
+                .setHeader(WireFormat.header(h.withRevision(r.revision())))
                 .setWatchId(r.watchId())
                 .setCreated(r.created())
                 .setCanceled(r.canceled())

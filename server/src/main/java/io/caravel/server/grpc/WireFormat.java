@@ -56,11 +56,6 @@ public final class WireFormat {
                 .build();
     }
 
-    /** {@code h} with its revision replaced by {@code revision} (the revision a result was made at). */
-    public static io.caravel.server.grpc.pb.ResponseHeader header(ResponseHeader h, long revision) {
-        return header(new ResponseHeader(h.clusterId(), h.memberId(), revision, h.raftTerm()));
-    }
-
     // ---- requests -> store -------------------------------------------------------------------------
 
     public static RangeRequest range(io.caravel.server.grpc.pb.RangeRequest r) {
@@ -187,7 +182,7 @@ public final class WireFormat {
 
     public static io.caravel.server.grpc.pb.RangeResponse rangeResponse(RangeResult r, ResponseHeader h) {
         io.caravel.server.grpc.pb.RangeResponse.Builder b = io.caravel.server.grpc.pb.RangeResponse.newBuilder()
-                .setHeader(header(h, r.revision()))
+                .setHeader(header(h.withRevision(r.revision())))
                 .setMore(r.more())
                 .setCount(r.count());
         for (KeyValue kv : r.kvs()) {
@@ -198,7 +193,7 @@ public final class WireFormat {
 
     public static io.caravel.server.grpc.pb.PutResponse putResponse(PutResult r, ResponseHeader h) {
         io.caravel.server.grpc.pb.PutResponse.Builder b = io.caravel.server.grpc.pb.PutResponse.newBuilder()
-                .setHeader(header(h, r.revision()));
+                .setHeader(header(h.withRevision(r.revision())));
         if (r.prevKv() != null) {
             b.setPrevKv(keyValue(r.prevKv()));
         }
@@ -207,7 +202,7 @@ public final class WireFormat {
 
     public static io.caravel.server.grpc.pb.DeleteRangeResponse deleteRangeResponse(DeleteRangeResult r, ResponseHeader h) {
         io.caravel.server.grpc.pb.DeleteRangeResponse.Builder b = io.caravel.server.grpc.pb.DeleteRangeResponse.newBuilder()
-                .setHeader(header(h, r.revision()))
+                .setHeader(header(h.withRevision(r.revision())))
                 .setDeleted(r.deleted());
         for (KeyValue kv : r.prevKvs()) {
             b.addPrevKvs(keyValue(kv));
@@ -220,7 +215,7 @@ public final class WireFormat {
      * revision of nested headers; we fill the whole header, which clients ignore).
      */
     public static io.caravel.server.grpc.pb.TxnResponse txnResponse(TxnResult r, ResponseHeader h) {
-        ResponseHeader at = new ResponseHeader(h.clusterId(), h.memberId(), r.revision(), h.raftTerm());
+        ResponseHeader at = h.withRevision(r.revision());
         io.caravel.server.grpc.pb.TxnResponse.Builder b = io.caravel.server.grpc.pb.TxnResponse.newBuilder()
                 .setHeader(header(at))
                 .setSucceeded(r.succeeded());

@@ -44,6 +44,7 @@ import io.caravel.store.PutResult;
 import io.caravel.store.RangeRequest;
 import io.caravel.store.RangeResult;
 import io.caravel.store.RequestValidator;
+import io.caravel.store.StoreMemory;
 import io.caravel.store.TxnRequest;
 import io.caravel.store.TxnResult;
 import java.io.IOException;
@@ -571,6 +572,12 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         return new NodeStatus(header(), VERSION, leader == null ? 0 : MemberIds.fromPeerId(leader.toString()),
                 last == null ? 0 : last.getIndex(), term(), sm.getLastAppliedTermIndex().getIndex(), size, size,
                 division.getInfo().isListener(), errors);
+    }
+
+    @Override
+    public StoreMemory storeMemory() {
+        checkOpen();
+        return sm.withStore(MvccStore::memory);
     }
 
     @Override

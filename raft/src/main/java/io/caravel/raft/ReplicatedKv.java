@@ -64,6 +64,11 @@ public interface ReplicatedKv extends AutoCloseable {
         return new ProposalCounts(0, 0, 0);
     }
 
+    /** What this member's store holds in memory outside the Java heap; see {@link io.caravel.store.MvccStore#memory}. */
+    default io.caravel.store.StoreMemory storeMemory() {
+        return io.caravel.store.StoreMemory.NONE;
+    }
+
     /**
      * True once this member's name and client URLs are in the applied cluster membership (etcd's
      * "published" member). A member is ready to serve only then: until it is, {@link #memberList()}

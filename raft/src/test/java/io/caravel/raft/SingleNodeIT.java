@@ -72,6 +72,7 @@ class SingleNodeIT {
             await(kv.snapshot(out));
             assertThat(out.size()).isGreaterThan(100);
             assertThat(kv.status().raftAppliedIndex()).isPositive();
+            assertThat(kv.storeMemory().memtableBytes()).as("the writes above sit in the store's memtables").isPositive();
             assertThat(kv.header().clusterId()).isEqualTo(kv.clusterId());
             MiniCluster.waitUntil(() -> await(kv.memberList()).get(0).name().equals("m0"), MiniCluster.WAIT, "publish");
 

@@ -42,12 +42,24 @@ class NodeEndpointsTest {
             String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             assertThat(metrics).contains("caravel_mvcc_revision 2\n", "caravel_raft_is_leader 1\n",
-                    "# TYPE caravel_grpc_requests_total counter", "etcd_server_has_leader 1\n");
+                    "# TYPE caravel_grpc_requests_total counter", "etcd_server_has_leader 1\n",
+                    "# TYPE process_cpu_seconds_total counter", "caravel_store_memory_bytes{use=\"memtables\"} ");
+            assertThat(series(metrics, "process_resident_memory_bytes")).isGreaterThan(16L << 20);
+            assertThat(series(metrics, "jvm_memory_used_bytes{area=\"heap\"}")).isPositive()
+                    .isLessThanOrEqualTo(series(metrics, "jvm_memory_committed_bytes{area=\"heap\"}"));
+            assertThat(series(metrics, "jvm_memory_committed_bytes{area=\"nonheap\"}")).isPositive();
             fake.raise(new Alarm(LocalReplicatedKv.MEMBER_ID, Alarm.Type.NOSPACE));
             HttpResponse<String> sick = http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(sick.statusCode()).isEqualTo(503);
             assertThat(sick.body()).contains("ALARM NOSPACE");
         }
+    }
+
+    /** The value of the series {@code name} (with its labels) in a Prometheus text page. */
+    private static long series(String page, String name) {
+        return page.lines().filter(l -> l.startsWith(name + " ")).findFirst()
+                .map(l -> (long) Double.parseDouble(l.substring(name.length() + 1)))
+                .orElseThrow(() -> new AssertionError("no series " + name + " in\n" + page));
     }
 }

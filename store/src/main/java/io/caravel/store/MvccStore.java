@@ -128,6 +128,11 @@ public interface MvccStore extends AutoCloseable {
     /** The bytes the store occupies on disk (approximately). */
     long sizeBytes();
 
+    /** What the store holds in memory outside the Java heap right now; thread-safe and cheap (no I/O). */
+    default StoreMemory memory() {
+        return StoreMemory.NONE;
+    }
+
     /** Rewrites storage to reclaim space (etcd's defragment). May take long; reads and writes go on. */
     void defragment();
 

@@ -35,6 +35,7 @@ public final class MetricsHttpServer implements AutoCloseable {
     private final RequestMetrics requests;
     private final IntSupplier watchers;
     private final long quotaBytes;
+    private final ProcessMetrics process;
 
     public MetricsHttpServer(List<InetSocketAddress> addresses, ReplicatedKv kv, RequestMetrics requests,
                              IntSupplier watchers, long quotaBytes) {
@@ -42,6 +43,7 @@ public final class MetricsHttpServer implements AutoCloseable {
         this.requests = Objects.requireNonNull(requests, "requests == null");
         this.watchers = Objects.requireNonNull(watchers, "watchers == null");
         this.quotaBytes = quotaBytes;
+        this.process = new ProcessMetrics(kv::storeMemory);
         this.executor = Executors.newFixedThreadPool(1, r -> {
             Thread t = new Thread(r, "caravel-metrics-http");
             t.setDaemon(true);
@@ -97,6 +99,7 @@ public final class MetricsHttpServer implements AutoCloseable {
         gauge(sb, "etcd_server_has_leader", "etcd-compatible: 1 when a leader is known.", s.leaderId() != 0 ? 1 : 0);
         gauge(sb, "etcd_server_is_leader", "etcd-compatible: 1 when this member is the leader.", isLeader ? 1 : 0);
         gauge(sb, "etcd_mvcc_db_total_size_in_bytes", "etcd-compatible: backend size in bytes.", s.dbSize());
+        process.render(sb);
         respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", sb.toString());
     }
 

@@ -17,6 +17,7 @@ import io.caravel.store.PutRequest;
 import io.caravel.store.RangeRequest;
 import io.caravel.store.RangeResult;
 import io.caravel.store.RequestValidator;
+import io.caravel.store.StoreMemory;
 import io.caravel.store.StoreOptions;
 import io.caravel.store.TxnRequest;
 import io.caravel.store.TxnResult;
@@ -755,6 +756,19 @@ public final class RocksMvccStore implements MvccStore {
             return total;
         } catch (RocksDBException e) {
             throw new StorageException("size query failed", e);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public StoreMemory memory() {
+        enter();
+        try {
+            return new StoreMemory(db.getAggregatedLongProperty("rocksdb.cur-size-all-mem-tables"), blockCache.getUsage(),
+                    db.getAggregatedLongProperty("rocksdb.estimate-table-readers-mem"));
+        } catch (RocksDBException e) {
+            throw new StorageException("memory query failed", e);
         } finally {
             exit();
         }

@@ -12,6 +12,7 @@ import io.caravel.store.Mutation;
 import io.caravel.store.PutRequest;
 import io.caravel.store.PutResult;
 import io.caravel.store.RangeRequest;
+import io.caravel.store.StoreMemory;
 import io.caravel.store.StoreOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,6 +42,27 @@ class RocksMvccStoreSmokeTest {
             assertThat(kv.createRevision()).isEqualTo(2);
             var old = s.range(RangeRequest.builder(Bytes.of("a")).revision(2).build()).kvs().get(0);
             assertThat(old.value().toStringUtf8()).isEqualTo("1");
+        }
+    }
+
+    @Test
+    void memoryAccountsMemtablesThenCachedBlocks() {
+        try (RocksMvccStore s = RocksMvccStore.open(dir.resolve("db"), StoreOptions.defaults())) {
+            StoreMemory empty = s.memory();
+            String value = "v".repeat(1000);
+            for (int i = 1; i <= 200; i++) {
+                s.apply(new LogPosition(1, i), PutRequest.of("k" + i, value));
+            }
+            StoreMemory written = s.memory();
+            assertThat(written.memtableBytes()).isGreaterThan(empty.memtableBytes() + 200 * 1000);
+            s.defragment(); // flushes the memtables into tables
+            assertThat(s.memory().memtableBytes()).isLessThan(written.memtableBytes());
+            for (int i = 1; i <= 200; i++) {
+                assertThat(s.range(RangeRequest.get(Bytes.of("k" + i))).kvs()).hasSize(1);
+            }
+            StoreMemory read = s.memory();
+            assertThat(read.blockCacheBytes()).isGreaterThan(0);
+            assertThat(read.totalBytes()).isEqualTo(read.memtableBytes() + read.blockCacheBytes() + read.tableReaderBytes());
         }
     }
 

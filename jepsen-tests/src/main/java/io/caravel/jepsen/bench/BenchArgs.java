@@ -28,6 +28,8 @@ import java.util.List;
  * @param warmupPass how long {@link Command#COMPARE} loads each side, unmeasured, before round 1 (spread over
  *     the points, each at least {@code --warmup} long), so that the JVM's JIT has compiled the hot paths; zero
  *     for none
+ * @param warmupMax after that pass, how long {@link Command#COMPARE} may go on loading Caravel in chunks of
+ *     all the points until its throughput is steady ({@link WarmUp}); zero for no such wait
  * @param pids extra processes to sample ({@link Command#RUN} against given endpoints)
  * @param jfrLeader where to write a JFR recording of the Caravel leader during the first point's
  *     measurement window, or null
@@ -49,6 +51,7 @@ public record BenchArgs(
     boolean build,
     boolean prefill,
     Duration warmupPass,
+    Duration warmupMax,
     List<Long> pids,
     Path jfrLeader,
     Path input,
@@ -82,6 +85,12 @@ public record BenchArgs(
    */
   public static final int DEFAULT_WARMUP_PASS_SECONDS = 180;
 
+  /**
+   * The default bound of the warm-up that follows the fixed pass: on a 2-core AMD EPYC VM a fresh Caravel
+   * cluster's put throughput took 8-10 minutes of load to settle (its JIT compiling all along).
+   */
+  public static final int DEFAULT_WARMUP_MAX_SECONDS = 900;
+
   static final String USAGE = """
       usage: caravel-bench WORKLOAD [--endpoints URL,... | --start caravel|etcd [--nodes N]] [--clients 1,16,...] [options]
              caravel-bench compare [--points put:16,range-lin:16,...] [--rounds N] [--duration S] [options]
@@ -113,9 +122,11 @@ public record BenchArgs(
       compare: starts a Caravel and an etcd cluster (--nodes, default 3) side by side on loopback and runs each
         point against both alternately (Caravel, etcd, Caravel, etcd ...) for --rounds rounds (default 3, at least 3);
         --points LIST (default %s); --warmup-pass S: seconds of unmeasured load per side before round 1, spread
-        over the points (default %d; a fresh JVM needs minutes of load before its JIT settles); --no-warmup-pass = 0.
+        over the points (default %d; a fresh JVM needs minutes of load before its JIT settles); --no-warmup-pass = 0;
+        then Caravel alone runs the points in unreported chunks (each point for max(15 s, --warmup)) until every
+        point's throughput is within 10%% of the chunk before, for at most --warmup-max S (default %d; 0: none).
       report: rewrites report.md, throughput.png and latency-cdf.png from a results.json.
-      """.formatted(DEFAULT_COMPARE_POINTS, DEFAULT_WARMUP_PASS_SECONDS);
+      """.formatted(DEFAULT_COMPARE_POINTS, DEFAULT_WARMUP_PASS_SECONDS, DEFAULT_WARMUP_MAX_SECONDS);
 
   /**
    * Parses a command line.
@@ -160,6 +171,7 @@ public record BenchArgs(
     boolean build = true;
     boolean prefill = true;
     double warmupPass = DEFAULT_WARMUP_PASS_SECONDS;
+    double warmupMax = DEFAULT_WARMUP_MAX_SECONDS;
     List<Long> pids = new ArrayList<>();
     Path jfr = null;
     Path input = null;
@@ -171,7 +183,10 @@ public record BenchArgs(
       switch (name) {
         case "--no-prefill" -> prefill = false;
         case "--no-build" -> build = false;
-        case "--no-warmup-pass" -> warmupPass = 0;
+        case "--no-warmup-pass" -> {
+          warmupPass = 0;
+          warmupMax = 0;
+        }
         case "--help", "-h" -> command = Command.HELP;
         default -> {
           if (!name.startsWith("--")) {
@@ -192,6 +207,7 @@ public record BenchArgs(
             case "--duration" -> duration = seconds(name, value, 0.1);
             case "--warmup" -> warmup = seconds(name, value, 0);
             case "--warmup-pass" -> warmupPass = seconds(name, value, 0);
+            case "--warmup-max" -> warmupMax = seconds(name, value, 0);
             case "--key-space" -> keySpace = intIn(name, value, 1, 100_000_000);
             case "--key-size" -> keySize = intIn(name, value, 1, 1_000_000);
             case "--val-size" -> valueSize = intIn(name, value, 8, 1_048_576);
@@ -271,7 +287,7 @@ public record BenchArgs(
     }
     return new BenchArgs(command, points, endpoints, start, nodes, settings, rounds, out, serverHome, serverRev, build,
         prefill,
-        millis(warmupPass), List.copyOf(pids), jfr, input, top, List.copyOf(args));
+        millis(warmupPass), millis(warmupMax), List.copyOf(pids), jfr, input, top, List.copyOf(args));
   }
 
   private static List<String> splitList(String value) {

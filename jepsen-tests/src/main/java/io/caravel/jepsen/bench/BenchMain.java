@@ -183,6 +183,9 @@ public final class BenchMain {
           }
         }
       }
+      if (!a.warmupMax().isZero()) {
+        meta.put("warm-up", warmUntilSteady(caravel, a, keys, err));
+      }
       for (int round = 1; round <= a.rounds(); round++) {
         for (Point p : a.points()) {
           for (BenchCluster c : sides) {
@@ -201,6 +204,36 @@ public final class BenchMain {
     out.print(md);
     err.println("results in " + dir);
     return 0;
+  }
+
+  /**
+   * Runs every point against {@code caravel} in chunks until {@link WarmUp} finds its throughput steady or
+   * {@link BenchArgs#warmupMax} has passed, printing each chunk; returns what happened, for the report.
+   */
+  private static String warmUntilSteady(BenchCluster caravel, BenchArgs a, KeySpace keys, PrintStream err)
+      throws InterruptedException {
+    Duration each = Collections.max(List.of(Duration.ofSeconds(15), a.settings().warmup()));
+    BenchSettings w = a.settings().withTimes(Duration.ZERO, each);
+    WarmUp warmUp = new WarmUp();
+    long started = System.nanoTime();
+    List<String> chunks = new ArrayList<>();
+    boolean steady = false;
+    while (!steady && Duration.ofNanos(System.nanoTime() - started).compareTo(a.warmupMax()) < 0) {
+      StringBuilder line = new StringBuilder();
+      for (Point p : a.points()) {
+        RunResult r = LoadGenerator.run(caravel.db().cliName(), 0, caravel.endpointsLeaderFirst(), p, w, keys, List.of(), err);
+        warmUp.record(caravel.db().cliName(), p.toString(), r.opsPerSecond());
+        line.append(line.length() == 0 ? "" : ", ").append(p).append(' ')
+            .append(String.format(Locale.ROOT, "%,.0f", r.opsPerSecond()));
+      }
+      steady = warmUp.endChunk();
+      chunks.add(line.toString());
+      err.printf(Locale.ROOT, "  warm-up chunk %d (%d s each point): %s ops/s%s%n", warmUp.chunks(), each.toSeconds(),
+          line, steady ? ": steady" : "");
+    }
+    return String.format(Locale.ROOT, "Caravel alone, %d chunks of %d s per point after the fixed pass, %s after %d s: %s",
+        warmUp.chunks(), each.toSeconds(), steady ? "steady (every point within 10% of the chunk before)" : "stopped at --warmup-max",
+        Duration.ofNanos(System.nanoTime() - started).toSeconds(), String.join(" | ", chunks));
   }
 
   // ---- report ---------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ public final class MarkdownReport {
   public static String compare(Map<String, Object> meta, List<RunResult> runs) {
     StringBuilder sb = new StringBuilder();
     sb.append("### Caravel vs etcd\n\n");
-    for (String k : List.of("command", "date", "machine", "caravel", "etcd", "durability", "settings")) {
+    for (String k : List.of("command", "date", "machine", "caravel", "etcd", "durability", "settings", "warm-up")) {
       Object v = meta.get(k);
       if (v != null) {
         sb.append("- ").append(k).append(": ").append(k.equals("command") ? "`" + v + "`" : v).append('\n');

@@ -78,6 +78,9 @@ class BenchArgsTest {
     assertThat(b.rounds()).isEqualTo(5);
     assertThat(b.serverRev()).isEqualTo("HEAD");
     assertThat(b.warmupPass()).isZero();
+    assertThat(b.warmupMax()).as("--no-warmup-pass means no warm-up at all").isZero();
+    assertThat(a.warmupMax()).isEqualTo(Duration.ofSeconds(BenchArgs.DEFAULT_WARMUP_MAX_SECONDS));
+    assertThat(parse("compare", "--warmup-max", "0").warmupMax()).isZero();
     assertThat(parse("compare", "--warmup-pass", "30").warmupPass()).isEqualTo(Duration.ofSeconds(30));
   }
 

@@ -8,19 +8,18 @@ class WarmUpTest {
   @Test
   void steadyOnlyWhenEveryFigureStaysWithinTheTolerance() {
     WarmUp w = new WarmUp();
-    w.record("caravel", "put:16", 300);
-    w.record("etcd", "put:16", 900);
-    assertThat(w.endChunk()).as("a first chunk has nothing to compare with").isFalse();
-    w.record("caravel", "put:16", 600);
-    w.record("etcd", "put:16", 910);
-    assertThat(w.endChunk()).as("caravel doubled").isFalse();
-    w.record("caravel", "put:16", 640);
-    w.record("etcd", "put:16", 870);
-    assertThat(w.endChunk()).as("+6.7 % and -4.4 %").isTrue();
-    w.record("caravel", "put:16", 720);
-    w.record("etcd", "put:16", 870);
-    assertThat(w.endChunk()).as("+12.5 % on one side").isFalse();
+    assertThat(chunk(w, 300, 900)).as("a first chunk has nothing to compare with").isFalse();
+    assertThat(chunk(w, 600, 910)).as("caravel doubled").isFalse();
+    assertThat(chunk(w, 640, 870)).as("+6.7 % and -4.4 %").isTrue();
+    assertThat(chunk(w, 720, 870)).as("+12.5 % on one side").isFalse();
     assertThat(w.chunks()).isEqualTo(4);
+  }
+
+  /** One chunk of put:16 on both sides; whether it ended steady. */
+  private static boolean chunk(WarmUp w, double caravel, double etcd) {
+    w.record("caravel", "put:16", caravel);
+    w.record("etcd", "put:16", etcd);
+    return w.endChunk();
   }
 
   @Test

@@ -232,7 +232,8 @@ public final class BenchMain {
           line, steady ? ": steady" : "");
     }
     return String.format(Locale.ROOT, "Caravel alone, %d chunks of %d s per point after the fixed pass, %s after %d s: %s",
-        warmUp.chunks(), each.toSeconds(), steady ? "steady (every point within 10% of the chunk before)" : "stopped at --warmup-max",
+        warmUp.chunks(), each.toSeconds(), steady ? String.format(Locale.ROOT, "steady (every point within %.0f%% of the chunk before)", WarmUp.TOLERANCE * 100)
+            : "stopped at --warmup-max",
         Duration.ofNanos(System.nanoTime() - started).toSeconds(), String.join(" | ", chunks));
   }
 

@@ -17,8 +17,4 @@ public record StoreMemory(long memtableBytes, long blockCacheBytes, long tableRe
             throw new IllegalArgumentException("negative size: " + memtableBytes + ", " + blockCacheBytes + ", " + tableReaderBytes);
         }
     }
-
-    public long totalBytes() {
-        return memtableBytes + blockCacheBytes + tableReaderBytes;
-    }
 }

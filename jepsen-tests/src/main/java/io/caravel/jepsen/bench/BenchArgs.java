@@ -124,9 +124,10 @@ public record BenchArgs(
         --points LIST (default %s); --warmup-pass S: seconds of unmeasured load per side before round 1, spread
         over the points (default %d; a fresh JVM needs minutes of load before its JIT settles); --no-warmup-pass = 0;
         then Caravel alone runs the points in unreported chunks (each point for max(15 s, --warmup)) until every
-        point's throughput is within 10%% of the chunk before, for at most --warmup-max S (default %d; 0: none).
+        point's throughput is within %.0f%% of the chunk before, for at most --warmup-max S (default %d; 0: none).
       report: rewrites report.md, throughput.png and latency-cdf.png from a results.json.
-      """.formatted(DEFAULT_COMPARE_POINTS, DEFAULT_WARMUP_PASS_SECONDS, DEFAULT_WARMUP_MAX_SECONDS);
+      """.formatted(DEFAULT_COMPARE_POINTS, DEFAULT_WARMUP_PASS_SECONDS, WarmUp.TOLERANCE * 100,
+          DEFAULT_WARMUP_MAX_SECONDS);
 
   /**
    * Parses a command line.

@@ -222,17 +222,17 @@ public final class BenchMain {
       StringBuilder line = new StringBuilder();
       for (Point p : a.points()) {
         RunResult r = LoadGenerator.run(caravel.db().cliName(), 0, caravel.endpointsLeaderFirst(), p, w, keys, List.of(), err);
-        warmUp.record(caravel.db().cliName(), p.toString(), r.opsPerSecond());
+        warmUp.record(p.toString(), r.opsPerSecond());
         line.append(line.length() == 0 ? "" : ", ").append(p).append(' ')
             .append(String.format(Locale.ROOT, "%,.0f", r.opsPerSecond()));
       }
       steady = warmUp.endChunk();
       chunks.add(line.toString());
-      err.printf(Locale.ROOT, "  warm-up chunk %d (%d s each point): %s ops/s%s%n", warmUp.chunks(), each.toSeconds(),
+      err.printf(Locale.ROOT, "  warm-up chunk %d (%d s each point): %s ops/s%s%n", chunks.size(), each.toSeconds(),
           line, steady ? ": steady" : "");
     }
     return String.format(Locale.ROOT, "Caravel alone, %d chunks of %d s per point after the fixed pass, %s after %d s: %s",
-        warmUp.chunks(), each.toSeconds(), steady ? String.format(Locale.ROOT, "steady (every point within %.0f%% of the chunk before)", WarmUp.TOLERANCE * 100)
+        chunks.size(), each.toSeconds(), steady ? String.format(Locale.ROOT, "steady (every point within %.0f%% of the chunk before)", WarmUp.TOLERANCE * 100)
             : "stopped at --warmup-max",
         Duration.ofNanos(System.nanoTime() - started).toSeconds(), String.join(" | ", chunks));
   }

@@ -112,8 +112,7 @@ public final class MetricsHttpServer implements AutoCloseable {
     }
 
     private static void metric(StringBuilder sb, String type, String name, String help, long value) {
-        sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        sb.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+        PrometheusText.header(sb, name, type, help);
         sb.append(name).append(' ').append(value).append('\n');
     }
 

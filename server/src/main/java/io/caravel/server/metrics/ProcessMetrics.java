@@ -29,26 +29,27 @@ public final class ProcessMetrics {
     /** Appends the series. */
     public void render(StringBuilder sb) {
         residentBytes().ifPresent(rss -> {
-            header(sb, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes.");
+            PrometheusText.header(sb, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes.");
             sb.append("process_resident_memory_bytes ").append(rss).append('\n');
         });
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
-                && os.getProcessCpuTime() >= 0) {
-            header(sb, "process_cpu_seconds_total", "counter", "Total user and system CPU time spent in seconds.");
-            sb.append("process_cpu_seconds_total ").append(os.getProcessCpuTime() / 1e9).append('\n');
+        long cpuNanos = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
+        if (cpuNanos >= 0) {
+            PrometheusText.header(sb, "process_cpu_seconds_total", "counter", "Total user and system CPU time spent in seconds.");
+            sb.append("process_cpu_seconds_total ").append(cpuNanos / 1e9).append('\n');
         }
-        header(sb, "process_start_time_seconds", "gauge", "Start time of the process since unix epoch in seconds.");
+        PrometheusText.header(sb, "process_start_time_seconds", "gauge", "Start time of the process since unix epoch in seconds.");
         sb.append("process_start_time_seconds ").append(ManagementFactory.getRuntimeMXBean().getStartTime() / 1e3).append('\n');
 
         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         MemoryUsage nonHeap = ManagementFactory.getMemoryMXBean().getNonHeapMemoryUsage();
-        header(sb, "jvm_memory_used_bytes", "gauge", "Used bytes of a given JVM memory area.");
+        PrometheusText.header(sb, "jvm_memory_used_bytes", "gauge", "Used bytes of a given JVM memory area.");
         area(sb, "jvm_memory_used_bytes", "heap", heap.getUsed());
         area(sb, "jvm_memory_used_bytes", "nonheap", nonHeap.getUsed());
-        header(sb, "jvm_memory_committed_bytes", "gauge", "Committed (bytes) of a given JVM memory area.");
+        PrometheusText.header(sb, "jvm_memory_committed_bytes", "gauge", "Committed (bytes) of a given JVM memory area.");
         area(sb, "jvm_memory_committed_bytes", "heap", heap.getCommitted());
         area(sb, "jvm_memory_committed_bytes", "nonheap", nonHeap.getCommitted());
-        header(sb, "jvm_memory_max_bytes", "gauge", "Max (bytes) of a given JVM memory area, -1 when undefined.");
+        PrometheusText.header(sb, "jvm_memory_max_bytes", "gauge", "Max (bytes) of a given JVM memory area, -1 when undefined.");
         area(sb, "jvm_memory_max_bytes", "heap", heap.getMax());
         area(sb, "jvm_memory_max_bytes", "nonheap", nonHeap.getMax());
 
@@ -58,7 +59,7 @@ public final class ProcessMetrics {
         } catch (RuntimeException stopping) {
             return;
         }
-        header(sb, "caravel_store_memory_bytes", "gauge",
+        PrometheusText.header(sb, "caravel_store_memory_bytes", "gauge",
                 "Memory the store (RocksDB) holds outside the Java heap, by use: memtables, block cache, table readers.");
         sb.append("caravel_store_memory_bytes{use=\"memtables\"} ").append(m.memtableBytes()).append('\n');
         sb.append("caravel_store_memory_bytes{use=\"block_cache\"} ").append(m.blockCacheBytes()).append('\n');
@@ -78,11 +79,6 @@ public final class ProcessMetrics {
             // no /proc: leave the series out
         }
         return OptionalLong.empty();
-    }
-
-    private static void header(StringBuilder sb, String name, String type, String help) {
-        sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        sb.append("# TYPE ").append(name).append(' ').append(type).append('\n');
     }
 
     private static void area(StringBuilder sb, String name, String area, long value) {

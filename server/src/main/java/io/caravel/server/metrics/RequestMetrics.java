@@ -36,15 +36,13 @@ public final class RequestMetrics {
 
     /** Appends this registry in Prometheus text format. */
     public void render(StringBuilder sb) {
-        sb.append("# HELP caravel_grpc_requests_total gRPC requests handled, by method and status code.\n");
-        sb.append("# TYPE caravel_grpc_requests_total counter\n");
+        PrometheusText.header(sb, "caravel_grpc_requests_total", "counter", "gRPC requests handled, by method and status code.");
         requests.entrySet().stream()
                 .sorted((a, b) -> (a.getKey().method() + a.getKey().code()).compareTo(b.getKey().method() + b.getKey().code()))
                 .forEach(e -> sb.append("caravel_grpc_requests_total{method=\"").append(e.getKey().method())
                         .append("\",code=\"").append(e.getKey().code()).append("\"} ")
                         .append(e.getValue().sum()).append('\n'));
-        sb.append("# HELP caravel_grpc_request_duration_seconds gRPC request latency, by method.\n");
-        sb.append("# TYPE caravel_grpc_request_duration_seconds summary\n");
+        PrometheusText.header(sb, "caravel_grpc_request_duration_seconds", "summary", "gRPC request latency, by method.");
         latency.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
             sb.append("caravel_grpc_request_duration_seconds_sum{method=\"").append(e.getKey()).append("\"} ")
                     .append(e.getValue().nanos.sum() / 1e9).append('\n');

@@ -60,9 +60,7 @@ class RocksMvccStoreSmokeTest {
             for (int i = 1; i <= 200; i++) {
                 assertThat(s.range(RangeRequest.get(Bytes.of("k" + i))).kvs()).hasSize(1);
             }
-            StoreMemory read = s.memory();
-            assertThat(read.blockCacheBytes()).isGreaterThan(0);
-            assertThat(read.totalBytes()).isEqualTo(read.memtableBytes() + read.blockCacheBytes() + read.tableReaderBytes());
+            assertThat(s.memory().blockCacheBytes()).as("the reads above went through the block cache").isPositive();
         }
     }
 

@@ -307,6 +307,7 @@ public final class CaravelNode implements AutoCloseable {
         private Duration electionTimeout = Duration.ofSeconds(1);
         private int maxRequestBytes = ServiceLimits.DEFAULT_MAX_REQUEST_BYTES;
         private int maxTxnOps = StoreOptions.DEFAULT_MAX_TXN_OPS;
+        private long maxRangeBytes = StoreOptions.DEFAULT_MAX_RANGE_BYTES;
         private long logSegmentBytes = RaftTuning.defaults().logSegmentSizeBytes();
         private Duration logRetention = RaftTuning.defaults().logRetention();
         private Function<RaftNodeConfig, ReplicatedKv> replicatedKvFactory;
@@ -406,6 +407,12 @@ public final class CaravelNode implements AutoCloseable {
             return this;
         }
 
+        /** The most bytes of keys and values one read may fetch for its ranges (see {@link StoreOptions#maxRangeBytes}). */
+        public Builder maxRangeBytes(long v) {
+            this.maxRangeBytes = v;
+            return this;
+        }
+
         /** How long the Raft log is kept behind the store's durable position (see {@link RaftTuning#logRetention}). */
         public Builder logRetention(Duration v) {
             this.logRetention = Objects.requireNonNull(v, "logRetention == null");
@@ -440,9 +447,10 @@ public final class CaravelNode implements AutoCloseable {
             return advertisePeerUrl != null ? advertisePeerUrl : listenPeerUrl;
         }
 
-        /** Ratis tuning: the defaults, with this node's txn-op limit and an entry limit above the request limit. */
+        /** Ratis tuning: the defaults, with this node's txn-op and range limits and an entry limit above the request limit. */
         RaftTuning tuning() {
-            RaftTuning d = RaftTuning.defaults().withStore(StoreOptions.defaults().withMaxTxnOps(maxTxnOps));
+            RaftTuning d = RaftTuning.defaults().withStore(StoreOptions.defaults().withMaxTxnOps(maxTxnOps)
+                    .withMaxRangeBytes(maxRangeBytes));
             int entryBytes = Math.max(d.maxEntryBytes(), maxRequestBytes + ServiceLimits.GRPC_OVERHEAD_BYTES);
             return d.withLogSegmentSizeBytes(logSegmentBytes).withMaxEntryBytes(entryBytes).withLogRetention(logRetention)
                     .withEntriesInFlight(Integer.getInteger("caravel.raft.entriesInFlight", d.entriesInFlight()));

@@ -260,6 +260,7 @@ public final class Main {
                 .electionTimeout(c.electionTimeout())
                 .maxRequestBytes(c.maxRequestBytes())
                 .maxTxnOps(c.maxTxnOps())
+                .maxRangeBytes(c.maxRangeBytes())
                 .logSegmentBytes(c.logSegmentBytes())
                 .logRetention(c.logRetention())
                 .build();

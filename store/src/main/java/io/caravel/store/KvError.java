@@ -18,7 +18,14 @@ public enum KvError {
     LEASE_EXISTS("etcdserver: lease already exists", Code.FAILED_PRECONDITION),
     LEASE_TTL_TOO_LARGE("etcdserver: too large lease TTL", Code.OUT_OF_RANGE),
     REQUEST_TOO_LARGE("etcdserver: request is too large", Code.INVALID_ARGUMENT),
-    NO_SPACE("etcdserver: mvcc: database space exceeded", Code.RESOURCE_EXHAUSTED);
+    NO_SPACE("etcdserver: mvcc: database space exceeded", Code.RESOURCE_EXHAUSTED),
+    /**
+     * Caravel's own (etcd builds any range whole, however large, and a large enough one exhausts its
+     * memory): a read that would hold more than {@link StoreOptions#maxRangeBytes} of keys and values.
+     * The code is the one gRPC answers an oversized message with.
+     */
+    RANGE_TOO_LARGE("caravel: range is too large to read at once; read it in pages with a limit",
+            Code.RESOURCE_EXHAUSTED);
 
     /** The gRPC status code category etcd answers this error with. */
     public enum Code { INVALID_ARGUMENT, OUT_OF_RANGE, NOT_FOUND, FAILED_PRECONDITION, RESOURCE_EXHAUSTED }

@@ -46,6 +46,22 @@ public record RangeRequest(
         return minModRevision != 0 || maxModRevision != 0 || minCreateRevision != 0 || maxCreateRevision != 0;
     }
 
+    /**
+     * How many kvs, in key order, a store fetches to answer this range (0: all of them): all when the
+     * result is sorted by anything but the key or filtered by revision (the limit applies afterwards),
+     * else one more than the limit so that {@code more} can be told. Deliberately unlike etcd, which for
+     * order NONE with a non-key target sorts only the first limit + 1 keys ({@code txn/range.go}); "sort
+     * by mod revision, limit 1" here returns the key with the lowest mod revision, as a user would
+     * expect. What is fetched is what {@link StoreOptions#maxRangeBytes} bounds.
+     */
+    public long fetchLimit() {
+        boolean sorted = sortOrder != SortOrder.NONE || sortTarget != SortTarget.KEY;
+        if (limit <= 0 || sorted || hasRevisionFilters()) {
+            return 0;
+        }
+        return limit + 1;
+    }
+
     public static Builder builder(Bytes key) {
         return new Builder(key);
     }

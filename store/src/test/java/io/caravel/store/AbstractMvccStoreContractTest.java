@@ -455,6 +455,43 @@ public abstract class AbstractMvccStoreContractTest {
     }
 
     /**
+     * StoreOptions.maxRangeBytes: a client read whose range ops fetch more bytes of keys and values than
+     * the bound fails with RANGE_TOO_LARGE; a limit keeps it under, compares and writes do not count.
+     */
+    @Test
+    void rangeReadsAreBoundedByMaxRangeBytes() {
+        store = open(StoreOptions.defaults().withMaxRangeBytes(100));
+        String msg = "caravel: range is too large to read at once; read it in pages with a limit";
+        for (int i = 0; i < 10; i++) {
+            put("k" + i, "0123456789"); // 12 bytes each: 120 in all
+        }
+        put("k0", "0123456789"); // revision 12: revision 11 is now in the past
+        RangeRequest everything = RangeRequest.prefix(b("k"));
+        assertThrowsKv(() -> store.range(everything), KvError.RANGE_TOO_LARGE, msg);
+        assertThrowsKv(() -> store.range(everything.toBuilder().revision(11).build()), KvError.RANGE_TOO_LARGE, msg);
+        // A limit of 5 fetches 6 kvs (72 bytes); sorting by anything but the key fetches all of them.
+        RangeResult page = store.range(everything.toBuilder().limit(5).build());
+        assertThat(page.kvs()).hasSize(5);
+        assertThat(page.more()).isTrue();
+        assertThat(store.range(everything.toBuilder().limit(5).revision(11).build()).kvs()).hasSize(5);
+        assertThrowsKv(() -> store.range(everything.toBuilder().limit(1)
+                .sort(RangeRequest.SortOrder.DESCEND, RangeRequest.SortTarget.MOD).build()), KvError.RANGE_TOO_LARGE, msg);
+        assertThat(store.range(everything.toBuilder().countOnly(true).build()).count()).isEqualTo(10);
+        // A read-only txn's ranges add up; its compares do not count.
+        RangeRequest firstSix = everything.toBuilder().limit(5).build();
+        assertThrowsKv(() -> store.readTxn(then(firstSix, firstSix)), KvError.RANGE_TOO_LARGE, msg);
+        Compare allHaveTheValue = new Compare(b("k"), b("l"), Compare.Target.VALUE, Operator.EQUAL, 0, b("0123456789"));
+        TxnResult read = store.readTxn(txnOf(List.of(allHaveTheValue), List.of(firstSix), List.of()));
+        assertThat(read.succeeded()).isTrue();
+        // A write's ranges are part of the apply and are not bounded.
+        TxnResult write = txn(then(putReq("z", "1"), everything));
+        assertThat(((RangeResult) write.responses().get(1)).kvs()).hasSize(10);
+        // Nothing was lost: the whole range in pages.
+        assertThat(keys(everything.toBuilder().limit(5).build())).containsExactly("k0", "k1", "k2", "k3", "k4");
+        assertThat(keys(rangeOf("k5").rangeEnd(b("l")).build())).containsExactly("k5", "k6", "k7", "k8", "k9");
+    }
+
+    /**
      * etcd's {@code checkTxnRequest}: a txn's size is the largest of its compare count and branch lengths,
      * and a nested txn gets the budget its parent left.
      */

@@ -36,6 +36,7 @@ public record ServerConfig(
         Duration heartbeatInterval,
         int maxRequestBytes,
         int maxTxnOps,
+        long maxRangeBytes,
         String logLevel,
         long logSegmentBytes,
         Duration logRetention,

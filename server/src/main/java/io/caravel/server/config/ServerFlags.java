@@ -43,6 +43,7 @@ public final class ServerFlags {
             new Flag("heartbeat-interval", "100", "Accepted for etcd compatibility; Ratis derives heartbeats from the election timeout."),
             new Flag("max-request-bytes", String.valueOf(ServiceLimits.DEFAULT_MAX_REQUEST_BYTES), "Largest client request accepted, in bytes."),
             new Flag("max-txn-ops", String.valueOf(StoreOptions.DEFAULT_MAX_TXN_OPS), "Most operations in one txn branch."),
+            new Flag("max-range-bytes", String.valueOf(StoreOptions.DEFAULT_MAX_RANGE_BYTES), "Caravel only: most bytes of keys and values one read may fetch for its ranges; a range over more fails with RESOURCE_EXHAUSTED and is read in pages with a limit (0: no bound; a response is held whole on the heap)."),
             new Flag("log-level", "info", "Log level: debug, info, warn, error."),
             new Flag("experimental-log-segment-bytes", "33554432", "Caravel only: Raft log segment size; the log is purged by whole segments after a snapshot."),
             new Flag("experimental-log-retention-ms", "120000", "Caravel only: how long the Raft log is kept behind the store's durable position, so that a restarted member still recognises requests a client resends (0: purge up to the snapshot)."),
@@ -162,6 +163,7 @@ public final class ServerFlags {
         }
         int maxRequest = (int) longValue(g, "max-request-bytes", 1, Integer.MAX_VALUE - ServiceLimits.GRPC_OVERHEAD_BYTES);
         int maxTxnOps = (int) longValue(g, "max-txn-ops", 1, Integer.MAX_VALUE);
+        long maxRangeBytes = longValue(g, "max-range-bytes", 0, Long.MAX_VALUE);
         String level = get(g, "log-level").toLowerCase(Locale.ROOT);
         if (!List.of("debug", "info", "warn", "error").contains(level)) {
             throw new UsageException("--log-level must be debug, info, warn or error, got '" + level + "'");
@@ -176,7 +178,7 @@ public final class ServerFlags {
                 advertiseClient.stream().map(URI::toString).toList(), listenPeer,
                 advertisePeer.stream().map(URI::toString).toList(), cluster, newCluster,
                 get(g, "initial-cluster-token"), quota, mode, retention, snapshotCount, metrics,
-                Duration.ofMillis(election), Duration.ofMillis(heartbeat), maxRequest, maxTxnOps, level, segment,
+                Duration.ofMillis(election), Duration.ofMillis(heartbeat), maxRequest, maxTxnOps, maxRangeBytes, level, segment,
                 Duration.ofMillis(retentionMs), apiserver.isEmpty() ? null : apiserver.get(0));
     }
 

@@ -1,6 +1,7 @@
 package io.caravel.server.grpc;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.caravel.raft.Alarm;
 import io.caravel.raft.Member;
 import io.caravel.raft.ResponseHeader;
@@ -41,8 +42,13 @@ public final class WireFormat {
         return b.isEmpty() ? Bytes.EMPTY : Bytes.wrap(b.toByteArray());
     }
 
+    /**
+     * {@code b} as a ByteString without a copy: both types are immutable, and a Bytes' array is never
+     * modified once wrapped, so the two may share it. Responses are built from the store's values; this
+     * keeps each key and value of a range or watch response in memory once, not twice.
+     */
     public static ByteString byteString(Bytes b) {
-        return b.isEmpty() ? ByteString.EMPTY : ByteString.copyFrom(b.unsafeArray());
+        return b.isEmpty() ? ByteString.EMPTY : UnsafeByteOperations.unsafeWrap(b.unsafeArray());
     }
 
     // ---- header ----------------------------------------------------------------------------------

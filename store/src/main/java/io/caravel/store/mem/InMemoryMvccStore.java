@@ -146,7 +146,7 @@ public final class InMemoryMvccStore implements MvccStore {
         ensureOpen();
         validator.validateRange(request);
         checkReadRevision(request.revision(), currentRevision);
-        return new Work().range(request);
+        return new Work(options.maxRangeBytes()).range(request);
     }
 
     @Override
@@ -156,7 +156,7 @@ public final class InMemoryMvccStore implements MvccStore {
             throw new IllegalArgumentException("readTxn needs a read-only txn: " + request);
         }
         validator.validateTxn(request);
-        return new Work().txn(request);
+        return new Work(options.maxRangeBytes()).txn(request);
     }
 
     /** @throws IllegalArgumentException when {@code maxEvents < 1} */
@@ -466,6 +466,18 @@ public final class InMemoryMvccStore implements MvccStore {
         private final TreeMap<Bytes, KeyValue> written = new TreeMap<>();
         private final List<Change> changes = new ArrayList<>();
         private final List<Event> events = new ArrayList<>();
+        /** A client read's bound on the bytes its range ops fetch (0: none; see {@link StoreOptions#maxRangeBytes}). */
+        private final long maxRangeBytes;
+        private long rangeBytes;
+
+        /** A write's work: its range ops are not bounded. */
+        Work() {
+            this(0);
+        }
+
+        Work(long maxRangeBytes) {
+            this.maxRangeBytes = maxRangeBytes;
+        }
 
         /** The request's revision so far: the one it writes once it has written, else the current one. */
         long revision() {
@@ -543,6 +555,7 @@ public final class InMemoryMvccStore implements MvccStore {
             if (r.countOnly()) {
                 return new RangeResult(List.of(), false, count, revision());
             }
+            countFetched(r, kvs);
             List<KeyValue> kept = new ArrayList<>();
             for (KeyValue kv : kvs) {
                 if ((r.minModRevision() == 0 || kv.modRevision() >= r.minModRevision())
@@ -570,6 +583,20 @@ public final class InMemoryMvccStore implements MvccStore {
                 kept.replaceAll(KeyValue::withoutValue);
             }
             return new RangeResult(kept, more, count, revision());
+        }
+
+        /** Counts what the RocksDB store's scan would fetch for {@code r} ({@link RangeRequest#fetchLimit}) against the bound. */
+        private void countFetched(RangeRequest r, List<KeyValue> kvs) {
+            if (maxRangeBytes == 0 || r.keyRange().isSingleKey()) {
+                return;
+            }
+            long fetch = r.fetchLimit() == 0 ? kvs.size() : Math.min(r.fetchLimit(), kvs.size());
+            for (int i = 0; i < fetch; i++) {
+                rangeBytes += kvs.get(i).key().size() + kvs.get(i).value().size();
+                if (rangeBytes > maxRangeBytes) {
+                    throw KvError.RANGE_TOO_LARGE.exception();
+                }
+            }
         }
 
         PutResult put(PutRequest p) {

@@ -171,7 +171,7 @@ final class BatchApplier {
     }
 
     private DeleteRangeResult deleteRange(DeleteRangeRequest d) {
-        List<KeyValue> existing = reader.scan(d.keyRange(), reader.currentRevision, 0, false).kvs();
+        List<KeyValue> existing = reader.current(d.keyRange());
         for (KeyValue prev : existing) {
             delete(prev);
         }
@@ -221,7 +221,7 @@ final class BatchApplier {
     }
 
     private boolean holds(Compare c) {
-        List<KeyValue> kvs = reader.scan(c.keyRange(), reader.currentRevision, 0, false).kvs();
+        List<KeyValue> kvs = reader.current(c.keyRange());
         if (kvs.isEmpty()) {
             return c.matches(null);
         }
@@ -266,7 +266,7 @@ final class BatchApplier {
 
     private RangeResult range(RangeRequest r) {
         long rev = r.revision() <= 0 ? reader.currentRevision : r.revision();
-        StoreReader.Scan scan = reader.scan(r.keyRange(), rev, RangeShaping.fetchLimit(r), r.countOnly());
+        StoreReader.Scan scan = reader.scan(r.keyRange(), rev, r.fetchLimit(), r.countOnly());
         return RangeShaping.shape(r, scan, reader.currentRevision);
     }
 

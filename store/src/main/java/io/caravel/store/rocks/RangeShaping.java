@@ -16,21 +16,6 @@ final class RangeShaping {
     private RangeShaping() {
     }
 
-    /**
-     * How many kvs the scan must fetch: all of them when the result is sorted by anything but the key or
-     * filtered (the limit applies afterwards), else one more than the limit so that {@code more} can be
-     * told. Deliberately unlike etcd, which for order NONE with a non-key target sorts only the first
-     * limit + 1 keys ({@code txn/range.go}); "sort by mod revision, limit 1" here returns the key with
-     * the lowest mod revision, as a user would expect.
-     */
-    static long fetchLimit(RangeRequest r) {
-        boolean sorted = r.sortOrder() != SortOrder.NONE || r.sortTarget() != RangeRequest.SortTarget.KEY;
-        if (r.limit() <= 0 || sorted || r.hasRevisionFilters()) {
-            return 0;
-        }
-        return r.limit() + 1;
-    }
-
     static RangeResult shape(RangeRequest r, StoreReader.Scan scan, long headerRevision) {
         if (r.countOnly()) {
             return new RangeResult(List.of(), false, scan.count(), headerRevision);

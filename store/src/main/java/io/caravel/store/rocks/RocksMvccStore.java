@@ -317,7 +317,7 @@ public final class RocksMvccStore implements MvccStore {
                 publish.readLock().unlock();
             }
             this.readOptions = new ReadOptions().setSnapshot(snapshot);
-            this.reader = new StoreReader(Source.of(db, readOptions), cf, state.revision());
+            this.reader = new StoreReader(Source.of(db, readOptions), cf, state.revision(), options.maxRangeBytes());
         }
 
         @Override
@@ -375,7 +375,7 @@ public final class RocksMvccStore implements MvccStore {
     private static RangeResult range(StoreReader reader, State s, RangeRequest r) {
         long rev = r.revision() <= 0 ? s.revision() : r.revision();
         checkReadRevision(rev, s);
-        StoreReader.Scan scan = reader.scan(r.keyRange(), rev, RangeShaping.fetchLimit(r), r.countOnly());
+        StoreReader.Scan scan = reader.scan(r.keyRange(), rev, r.fetchLimit(), r.countOnly());
         return RangeShaping.shape(r, scan, s.revision());
     }
 
@@ -398,7 +398,8 @@ public final class RocksMvccStore implements MvccStore {
         try (ReadContext rc = new ReadContext();
              WriteBatchWithIndex scratch = new WriteBatchWithIndex(true)) {
             // A read-only txn runs through the apply logic against an empty batch that is never written.
-            StoreReader reader = new StoreReader(Source.of(db, rc.readOptions, scratch), cf, rc.state.revision());
+            StoreReader reader = new StoreReader(Source.of(db, rc.readOptions, scratch), cf, rc.state.revision(),
+                    options.maxRangeBytes());
             BatchApplier applier = new BatchApplier(scratch, cf, reader, validator, rc.state.revision(), rc.state.compactRevision());
             ApplyResult r = applier.apply(rc.state.applied(), request);
             return r.resultAs(TxnResult.class);

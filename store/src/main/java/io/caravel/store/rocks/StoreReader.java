@@ -4,6 +4,7 @@ import io.caravel.store.Bytes;
 import io.caravel.store.Event;
 import io.caravel.store.KeyRange;
 import io.caravel.store.KeyValue;
+import io.caravel.store.KvError;
 import io.caravel.store.Lease;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,11 +29,24 @@ final class StoreReader {
      * {@link #cacheLatest} on every write of {@code latest}. Null for client reads.
      */
     private Map<Bytes, byte[]> latestCache;
+    /** Client reads only: the most bytes of keys and values the scans of this reader may hold (0: no bound). */
+    private final long maxScanBytes;
+    private long scannedBytes;
 
+    /** A reader for the apply: its scans are not bounded. */
     StoreReader(Source source, Handles cf, long currentRevision) {
+        this(source, cf, currentRevision, 0);
+    }
+
+    /**
+     * A reader for one client read: its scans together may hold at most {@code maxScanBytes} of keys and
+     * values (0: no bound), past which they fail with {@link KvError#RANGE_TOO_LARGE}.
+     */
+    StoreReader(Source source, Handles cf, long currentRevision, long maxScanBytes) {
         this.source = source;
         this.cf = cf;
         this.currentRevision = currentRevision;
+        this.maxScanBytes = maxScanBytes;
     }
 
     /** A scan's result: kvs in key order (at most the fetch limit), and how many keys the range holds. */
@@ -118,10 +132,20 @@ final class StoreReader {
     }
 
     /**
-     * The keys of {@code range} as of {@code revision}: the first {@code fetchLimit} kvs in key order
-     * (all when 0; none when {@code countOnly}) and the number of keys in the range.
+     * A range op's read: the keys of {@code range} as of {@code revision}, the first {@code fetchLimit}
+     * kvs in key order (all when 0; none when {@code countOnly}) and the number of keys in the range. The
+     * kvs count against this reader's bound.
      */
     Scan scan(KeyRange range, long revision, long fetchLimit, boolean countOnly) {
+        return scan(range, revision, fetchLimit, countOnly, true);
+    }
+
+    /** Every live kv of {@code range} in key order, not counted against the bound: a compare's or a delete's read. */
+    List<KeyValue> current(KeyRange range) {
+        return scan(range, currentRevision, 0, false, false).kvs();
+    }
+
+    private Scan scan(KeyRange range, long revision, long fetchLimit, boolean countOnly, boolean counted) {
         if (range.isSingleKey()) {
             KeyValue kv = at(range.key(), revision);
             if (kv == null) {
@@ -132,10 +156,12 @@ final class StoreReader {
         if (!range.isUnbounded() && range.key().compareTo(range.rangeEnd()) >= 0) {
             return new Scan(List.of(), 0);
         }
-        return revision >= currentRevision ? scanLatest(range, fetchLimit, countOnly) : scanPast(range, revision, fetchLimit, countOnly);
+        return revision >= currentRevision
+                ? scanLatest(range, fetchLimit, countOnly, counted)
+                : scanPast(range, revision, fetchLimit, countOnly, counted);
     }
 
-    private Scan scanLatest(KeyRange range, long fetchLimit, boolean countOnly) {
+    private Scan scanLatest(KeyRange range, long fetchLimit, boolean countOnly, boolean counted) {
         List<KeyValue> kvs = new ArrayList<>();
         long count = 0;
         byte[] end = range.isUnbounded() ? null : range.rangeEnd().unsafeArray();
@@ -147,7 +173,7 @@ final class StoreReader {
                 }
                 count++;
                 if (!countOnly && (fetchLimit == 0 || kvs.size() < fetchLimit)) {
-                    kvs.add(Layout.latestKv(Bytes.wrap(k), it.value()));
+                    kvs.add(hold(Layout.latestKv(Bytes.wrap(k), it.value()), counted));
                 }
             }
             checkIterator(it);
@@ -155,7 +181,18 @@ final class StoreReader {
         return new Scan(kvs, count);
     }
 
-    private Scan scanPast(KeyRange range, long revision, long fetchLimit, boolean countOnly) {
+    /** Counts {@code kv} against this reader's bound when {@code counted}; a scan calls it for every kv it keeps. */
+    private KeyValue hold(KeyValue kv, boolean counted) {
+        if (counted && maxScanBytes > 0) {
+            scannedBytes += kv.key().size() + kv.value().size();
+            if (scannedBytes > maxScanBytes) {
+                throw KvError.RANGE_TOO_LARGE.exception();
+            }
+        }
+        return kv;
+    }
+
+    private Scan scanPast(KeyRange range, long revision, long fetchLimit, boolean countOnly, boolean counted) {
         List<KeyValue> kvs = new ArrayList<>();
         long count = 0;
         try (RocksIterator it = source.iterator(cf.keyIndex())) {
@@ -174,7 +211,7 @@ final class StoreReader {
                         if (!Layout.indexTombstone(v)) {
                             count++;
                             if (!countOnly && (fetchLimit == 0 || kvs.size() < fetchLimit)) {
-                                kvs.add(historyKv(Layout.indexMain(k), Layout.indexSub(v)));
+                                kvs.add(hold(historyKv(Layout.indexMain(k), Layout.indexSub(v)), counted));
                             }
                         }
                     }

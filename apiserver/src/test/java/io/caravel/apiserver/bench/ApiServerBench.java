@@ -117,7 +117,7 @@ public final class ApiServerBench {
         KvClient kv;
         switch (storeKind) {
             case "caravel" -> {
-                CaravelCluster c = CaravelCluster.start(3, CaravelCluster.SCRIPT_JVM_OPTIONS);
+                CaravelCluster c = CaravelCluster.start(3, CaravelCluster.scriptJvmOptions());
                 store = c;
                 c.members().forEach(m -> storePids.add(m.pid()));
                 kv = JetcdKvClient.connect(c.endpoints());

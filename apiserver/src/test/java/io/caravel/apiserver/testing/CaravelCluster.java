@@ -26,9 +26,11 @@ public final class CaravelCluster implements AutoCloseable {
     /** The members' JVM options for tests: small heaps, quick start. */
     public static final List<String> TEST_JVM_OPTIONS = List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1");
-    /** The ./caravel script's default JVM options (for benchmarks). */
-    public static final List<String> SCRIPT_JVM_OPTIONS = List.of("-Xms128m", "-Xmx1g", "-XX:+UseG1GC",
-            "-XX:+ExitOnOutOfMemoryError");
+    /** The ./caravel script's default JVM options (for benchmarks): {@code server/jvm.options}, one per line. */
+    public static List<String> scriptJvmOptions() throws IOException {
+        return Files.readAllLines(Processes.repoRoot().resolve("server/jvm.options")).stream().map(String::trim)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+    }
 
     private final Path root;
     private final Path logs;

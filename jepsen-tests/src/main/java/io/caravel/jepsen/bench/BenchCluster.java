@@ -19,8 +19,8 @@ import java.util.OptionalInt;
  */
 public final class BenchCluster implements AutoCloseable {
 
-  /** The Caravel nodes' JVM options: those {@code ./caravel} uses by default. */
-  public static final List<String> CARAVEL_JVM_OPTIONS =
+  /** What {@code ./caravel} ran a member with before {@code server/jvm.options} held it: for older server trees. */
+  static final List<String> LAUNCHER_JVM_OPTIONS_BEFORE_FILE =
       List.of("-Xms128m", "-Xmx1g", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError");
 
   private final LocalCluster cluster;
@@ -46,7 +46,7 @@ public final class BenchCluster implements AutoCloseable {
    * @param build whether to rebuild that server first
    */
   public static BenchCluster start(Db db, int nodes, Path dir, Path serverHome, boolean build) throws IOException {
-    List<String> jvm = CARAVEL_JVM_OPTIONS;
+    List<String> jvm = launcherJvmOptions(serverHome);
     String override = System.getenv("CARAVEL_BENCH_NODE_JAVA_OPTS");
     if (override != null && !override.isBlank()) {
       jvm = List.of(override.trim().split("\\s+"));
@@ -63,6 +63,19 @@ public final class BenchCluster implements AutoCloseable {
       throw e;
     }
     return bc;
+  }
+
+  /**
+   * The JVM options {@code ./caravel} of the tree {@code serverHome} runs a member with: its
+   * {@code server/jvm.options} (one option per line, {@code #} comments), or for a tree older than that
+   * file the options its launcher had.
+   */
+  static List<String> launcherJvmOptions(Path serverHome) throws IOException {
+    Path file = serverHome.resolve("server/jvm.options");
+    if (!Files.isRegularFile(file)) {
+      return LAUNCHER_JVM_OPTIONS_BEFORE_FILE;
+    }
+    return Files.readAllLines(file).stream().map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
   }
 
   /** The database. */

@@ -41,6 +41,13 @@ public interface KvClient extends AutoCloseable {
      */
     CompletableFuture<KvPage> list(String prefix, long revision, int limit, String startKey);
 
+    /**
+     * The most keys the API server asks for in one {@link #list}: longer lists (a list without a limit, the
+     * watch cache's initial read) are read in pages of this many at one revision, so that no read meets a
+     * member's {@code --max-range-bytes}.
+     */
+    int PAGE_LIMIT = 1000;
+
     /** Puts {@code key} only if it does not exist (txn compare {@code create_revision == 0}). */
     CompletableFuture<WriteResult> create(String key, byte[] value);
 

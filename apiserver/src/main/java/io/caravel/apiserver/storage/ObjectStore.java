@@ -39,8 +39,6 @@ import java.util.function.Supplier;
 public final class ObjectStore {
     /** kube-apiserver's bound on internal retries of an update without a resourceVersion precondition. */
     private static final int MAX_RETRIES = 16;
-    /** The page size of a list without a limit, which is read in pages all the same (see listPage). */
-    private static final int UNLIMITED_PAGE = 1000;
     private static final String NAME_CHARS = "bcdfghjklmnpqrstvwxz2456789";
 
     private final KvClient kv;
@@ -172,9 +170,9 @@ public final class ObjectStore {
     private void listPage(ResourceType type, String prefix, long revision, int limit, String start,
                           Predicate<StoredObject> filter, boolean filtered, List<StoredObject> acc,
                           CompletableFuture<ListResult> out) {
-        // A list without a limit is still read in pages at one revision: a member refuses a read whose
-        // ranges fetch more than its --max-range-bytes.
-        int want = limit <= 0 ? UNLIMITED_PAGE : Math.max(limit - acc.size(), filtered ? Math.min(limit * 2, 1000) : 0);
+        // A list without a limit is still read in pages at one revision (KvClient.PAGE_LIMIT).
+        int want = limit <= 0 ? KvClient.PAGE_LIMIT
+                : Math.max(limit - acc.size(), filtered ? Math.min(limit * 2, KvClient.PAGE_LIMIT) : 0);
         kv.list(prefix, revision, want, start).whenComplete((page, err) -> {
             if (err != null) {
                 out.completeExceptionally(translate(err));

@@ -185,7 +185,7 @@ public final class WatchCache implements AutoCloseable {
     }
 
     private CompletableFuture<Long> listAll(String start, long rev, NavigableMap<String, StoredObject> into) {
-        return kv.list(type.keyPrefix(), rev, 1000, start).thenCompose(page -> {
+        return kv.list(type.keyPrefix(), rev, KvClient.PAGE_LIMIT, start).thenCompose(page -> {
             for (KeyValue k : page.items()) {
                 into.put(k.key(), StoredObject.decode(k));
             }

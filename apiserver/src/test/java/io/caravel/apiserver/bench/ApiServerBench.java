@@ -117,7 +117,7 @@ public final class ApiServerBench {
         KvClient kv;
         switch (storeKind) {
             case "caravel" -> {
-                CaravelCluster c = CaravelCluster.start(3, CaravelCluster.scriptJvmOptions());
+                CaravelCluster c = CaravelCluster.start(3, CaravelCluster.LAUNCHER_JVM_OPTIONS);
                 store = c;
                 c.members().forEach(m -> storePids.add(m.pid()));
                 kv = JetcdKvClient.connect(c.endpoints());

@@ -26,11 +26,11 @@ public final class CaravelCluster implements AutoCloseable {
     /** The members' JVM options for tests: small heaps, quick start. */
     public static final List<String> TEST_JVM_OPTIONS = List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1");
-    /** The ./caravel script's default JVM options (for benchmarks): {@code server/jvm.options}, one per line. */
-    public static List<String> scriptJvmOptions() throws IOException {
-        return Files.readAllLines(Processes.repoRoot().resolve("server/jvm.options")).stream().map(String::trim)
-                .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
-    }
+    /**
+     * No JVM options of the harness's own: members are started through the {@code ./caravel} launcher with its
+     * options ({@code server/jvm.options}), as a user starts them (for benchmarks).
+     */
+    public static final List<String> LAUNCHER_JVM_OPTIONS = List.of();
 
     private final Path root;
     private final Path logs;
@@ -115,7 +115,7 @@ public final class CaravelCluster implements AutoCloseable {
         return start(size, TEST_JVM_OPTIONS);
     }
 
-    /** {@link #start(int)} with the members' JVM options. */
+    /** {@link #start(int)} with the members' JVM options ({@link #LAUNCHER_JVM_OPTIONS}: the launcher's). */
     public static CaravelCluster start(int size, List<String> jvmOptions) throws IOException {
         if (!available()) {
             throw new IllegalStateException(unavailableReason());
@@ -191,19 +191,27 @@ public final class CaravelCluster implements AutoCloseable {
 
         void start(String initialCluster) throws IOException {
             Path target = Processes.repoRoot().resolve("server/target");
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            List<String> cmd = new ArrayList<>(List.of(java));
-            cmd.addAll(jvmOptions);
-            cmd.addAll(List.of("-cp", jar(target) + File.pathSeparator + target.resolve("lib") + "/*",
-                    "io.caravel.server.Main", "server", "--name", name, "--data-dir", root.resolve(name).toString(),
+            List<String> cmd = new ArrayList<>();
+            if (jvmOptions.isEmpty()) {
+                // the launcher execs java, so the process (and its pid) is the member's JVM
+                cmd.add(Processes.repoRoot().resolve("caravel").toString());
+            } else {
+                cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+                cmd.addAll(jvmOptions);
+                cmd.addAll(List.of("-cp", jar(target) + File.pathSeparator + target.resolve("lib") + "/*",
+                        "io.caravel.server.Main"));
+            }
+            cmd.addAll(List.of("server", "--name", name, "--data-dir", root.resolve(name).toString(),
                     "--listen-client-urls", clientUrl(), "--advertise-client-urls", clientUrl(),
                     "--listen-peer-urls", peerUrl(), "--initial-advertise-peer-urls", peerUrl(),
                     "--initial-cluster", initialCluster, "--initial-cluster-state", "new",
                     "--listen-metrics-urls", metricsUrl()));
             Path log = logs.resolve(name + ".log");
             Files.writeString(log, "==== " + String.join(" ", cmd) + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            process = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            pb.environment().remove("CARAVEL_JAVA_OPTS"); // which would replace the launcher's options
+            process = pb.start();
         }
 
         void kill() {

@@ -52,7 +52,7 @@ public record RaftTuning(StoreOptions store, Duration requestTimeout, Duration l
 
     public static RaftTuning defaults() {
         return new RaftTuning(StoreOptions.defaults(), Duration.ofSeconds(10), Duration.ofMillis(250),
-                Duration.ofMinutes(5), Duration.ofMinutes(5), 32L << 20, 4 << 20, 1, Duration.ofMinutes(2));
+                Duration.ofMinutes(5), Duration.ofMinutes(5), 8L << 20, 4 << 20, 1, Duration.ofMinutes(2));
     }
 
     public RaftTuning withStore(StoreOptions v) {

@@ -154,10 +154,24 @@ public final class RatisReplicatedKv implements ReplicatedKv {
     /** The version reported in status (the etcd API version this store speaks). */
     public static final String VERSION = "3.5.0";
     private static final String IDENTITY_FILE = "member.properties";
-    /** Retry cache expiry: far above the client's total retry time (see {@link #retryPolicy}). */
-    private static final TimeDuration RETRY_CACHE_EXPIRY = TimeDuration.valueOf(10, TimeUnit.MINUTES);
     private static final TimeDuration CLIENT_RPC_TIMEOUT = TimeDuration.valueOf(3, TimeUnit.SECONDS);
     private static final int CLIENT_MAX_ATTEMPTS = 20;
+    private static final TimeDuration CLIENT_RETRY_SLEEP = TimeDuration.valueOf(150, TimeUnit.MILLISECONDS);
+    /**
+     * The longest this member's Raft client keeps resending one request ({@link #retryPolicy}): every
+     * attempt's timeout and the sleep after it, about 63 s.
+     */
+    static final Duration CLIENT_TOTAL_RETRY_TIME = Duration.ofMillis(
+            CLIENT_MAX_ATTEMPTS * (CLIENT_RPC_TIMEOUT.toLong(TimeUnit.MILLISECONDS) + CLIENT_RETRY_SLEEP.toLong(TimeUnit.MILLISECONDS)));
+    /**
+     * Retry cache expiry: twice the client's total retry time, so that a resend always finds the entry of
+     * the call it repeats (Ratis requires it to be longer, RATIS-1873), and no longer. Every member holds
+     * every applied entry's reply in the cache for this long, about 700 bytes of heap each (the reply and
+     * Ratis's commit information), and all of it outlives the young generation: at the earlier 10 minutes a
+     * member under load held over 100,000 of them, some 80 MB of its 256 MiB heap, and its collector worked
+     * ever harder as they filled the old generation (docs/benchmarks.md, seventeenth run).
+     */
+    static final Duration RETRY_CACHE_EXPIRY = CLIENT_TOTAL_RETRY_TIME.multipliedBy(2);
     private static final int IO_THREADS = 128;
     private static final String RATIS_PROPERTY_PREFIX = "caravel.ratis.";
     /** The largest reply a leader may send to a forwarded entry (a batch of txn replies can carry ranges). */
@@ -165,7 +179,6 @@ public final class RatisReplicatedKv implements ReplicatedKv {
     private static final int READ_THREADS = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
     /** A follower's ReadIndex question to the leader: a read barrier, answered with the leader's round's index. */
     private static final Command READ_BARRIER = Command.newBuilder().setReadBarrier(ReadBarrierCmd.getDefaultInstance()).build();
-    private static final TimeDuration CLIENT_RETRY_SLEEP = TimeDuration.valueOf(150, TimeUnit.MILLISECONDS);
 
     private final RaftNodeConfig config;
     private final RaftTuning tuning;
@@ -389,7 +402,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(config.electionTimeoutMax().toMillis(), TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(Math.max(3000, config.electionTimeoutMax().toMillis() * 2), TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
-        RaftServerConfigKeys.RetryCache.setExpiryTime(p, RETRY_CACHE_EXPIRY);
+        RaftServerConfigKeys.RetryCache.setExpiryTime(p, TimeDuration.valueOf(RETRY_CACHE_EXPIRY.toMillis(), TimeUnit.MILLISECONDS));
         // Snapshots: every snapshotCount applied entries; the snapshot is the live store made durable.
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, Math.max(1, config.snapshotCount()));
@@ -400,7 +413,9 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.max(1, Math.min(1024, config.snapshotCount())));
         RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(tuning.logSegmentSizeBytes()));
         // Closed segments kept on the heap for appenders: Ratis's default (6 segments, 200 MB) held most of the
-        // retained log in memory; a follower that far behind reads from disk instead.
+        // retained log in memory; a follower that far behind reads from disk instead. Ratis also keeps every
+        // entry of the open segment, so the segment size (8 MiB by default, RaftTuning) bounds the cached log
+        // at about three segments of entries, all of them long-lived on the heap.
         RaftServerConfigKeys.Log.setSegmentCacheNumMax(p, 2);
         RaftServerConfigKeys.Log.setSegmentCacheSizeMax(p, SizeInBytes.valueOf(2L * tuning.logSegmentSizeBytes()));
         SizeInBytes entryLimit = SizeInBytes.valueOf(tuning.maxEntryBytes() + (1 << 20));
@@ -433,9 +448,9 @@ public final class RatisReplicatedKv implements ReplicatedKv {
     }
 
     /**
-     * A bounded client retry policy (Ratis's default retries forever). Worst case total: attempts x
-     * (rpc timeout + sleep) = 20 x 3.15 s, about 63 s, far below the 10-minute retry cache expiry, so
-     * a resent write always hits the retry cache rather than being applied twice.
+     * A bounded client retry policy (Ratis's default retries forever). Worst case total:
+     * {@link #CLIENT_TOTAL_RETRY_TIME}, half the retry cache expiry, so a resent write always hits the
+     * retry cache rather than being applied twice.
      */
     private static RetryPolicy retryPolicy() {
         return RetryPolicies.retryUpToMaximumCountWithFixedSleep(CLIENT_MAX_ATTEMPTS, CLIENT_RETRY_SLEEP);

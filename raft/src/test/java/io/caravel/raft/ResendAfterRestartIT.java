@@ -17,6 +17,8 @@ import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.util.TimeDuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,6 +54,19 @@ class ResendAfterRestartIT {
         try (MiniCluster c = singleNode(dir, Duration.ZERO)) {
             long version = putThenRestartThenResend(c);
             assertThat(version).as("control: the window this test exists for").isEqualTo(2);
+        }
+    }
+
+    @Test
+    void theRetryCacheOutlivesEveryResendOfTheClientAndNoMore() throws Exception {
+        try (MiniCluster c = singleNode(dir, RaftTuning.defaults().logRetention())) {
+            TimeDuration expiry = RaftServerConfigKeys.RetryCache.expiryTime(c.kv(0).raftServerForTests().getProperties());
+            assertThat(Duration.ofMillis(expiry.toLong(TimeUnit.MILLISECONDS))).as("the running server's setting")
+                    .isEqualTo(RatisReplicatedKv.RETRY_CACHE_EXPIRY)
+                    .as("longer than the client resends (RATIS-1873)").isGreaterThan(RatisReplicatedKv.CLIENT_TOTAL_RETRY_TIME)
+                    .as("every member holds every applied entry's reply this long").isLessThanOrEqualTo(Duration.ofMinutes(3));
+            assertThat(RaftTuning.defaults().logRetention()).as("a restarted member replays every call a client may resend")
+                    .isGreaterThan(RatisReplicatedKv.CLIENT_TOTAL_RETRY_TIME);
         }
     }
 

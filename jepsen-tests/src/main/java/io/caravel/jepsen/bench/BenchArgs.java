@@ -87,7 +87,8 @@ public record BenchArgs(
 
   /**
    * The default bound of the warm-up that follows the fixed pass: on a 2-core AMD EPYC VM a fresh Caravel
-   * cluster's put throughput took 8-10 minutes of load to settle (its JIT compiling all along).
+   * cluster's put throughput took 8-10 minutes of load to settle (its JIT compiling all along, and until
+   * 241a1a7 Ratis's retry cache filling the heap for its 10-minute expiry; docs/benchmarks.md, seventeenth run).
    */
   public static final int DEFAULT_WARMUP_MAX_SECONDS = 900;
 

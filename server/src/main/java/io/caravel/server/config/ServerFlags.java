@@ -1,6 +1,7 @@
 package io.caravel.server.config;
 
 import io.caravel.raft.RaftNodeConfig;
+import io.caravel.raft.RaftTuning;
 import io.caravel.server.grpc.ServiceLimits;
 import io.caravel.store.StoreOptions;
 import java.net.URI;
@@ -45,8 +46,8 @@ public final class ServerFlags {
             new Flag("max-txn-ops", String.valueOf(StoreOptions.DEFAULT_MAX_TXN_OPS), "Most operations in one txn branch."),
             new Flag("max-range-bytes", String.valueOf(StoreOptions.DEFAULT_MAX_RANGE_BYTES), "Caravel only: most bytes of keys and values one read may fetch for its ranges; a range over more fails with RESOURCE_EXHAUSTED and is read in pages with a limit (0: no bound; a response is held whole on the heap)."),
             new Flag("log-level", "info", "Log level: debug, info, warn, error."),
-            new Flag("experimental-log-segment-bytes", "8388608", "Caravel only: Raft log segment size; the log is purged by whole segments after a snapshot."),
-            new Flag("experimental-log-retention-ms", "120000", "Caravel only: how long the Raft log is kept behind the store's durable position, so that a restarted member still recognises requests a client resends (0: purge up to the snapshot)."),
+            new Flag("experimental-log-segment-bytes", String.valueOf(RaftTuning.defaults().logSegmentSizeBytes()), "Caravel only: Raft log segment size; the log is purged by whole segments after a snapshot."),
+            new Flag("experimental-log-retention-ms", String.valueOf(RaftTuning.defaults().logRetention().toMillis()), "Caravel only: how long the Raft log is kept behind the store's durable position, so that a restarted member still recognises requests a client resends (0: purge up to the snapshot)."),
             new Flag("apiserver-listen-url", "", "Caravel only: http URL (host:port) serving the Kubernetes-style API (kubectl --server) from this member's store; empty for none."));
 
     private ServerFlags() {

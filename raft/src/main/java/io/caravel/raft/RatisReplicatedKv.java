@@ -319,7 +319,13 @@ public final class RatisReplicatedKv implements ReplicatedKv {
 
         RaftProperties p = raftProperties(raftDir);
         Parameters parameters = new Parameters();
+        // Calls on the peer port run on its transport's event loops, not on gRPC's shared pool: that pool cost
+        // every AppendEntries a follower receives (and every forwarded write the leader serves) a thread hand-off
+        // before Ratis hands it to its own threads. Nothing served here blocks for long: Ratis's handlers return
+        // futures (a follower's append waits only for a term change to be persisted, and for room in the log
+        // worker's queue), the forwarded calls return futures, checkpoint downloads stream on `io`.
         GrpcConfigKeys.Server.setServicesCustomizer(parameters, (builder, types) -> builder
+                .directExecutor()
                 .addService(CheckpointService.definition(this::leaderCheckpoint, dir -> deleteTree(dir), io))
                 .addService(ForwardService.definition(this::serveForwarded, this::termAnswer)));
 

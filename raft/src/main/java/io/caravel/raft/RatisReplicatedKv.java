@@ -322,8 +322,9 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         // Calls on the peer port run on its transport's event loops, not on gRPC's shared pool: that pool cost
         // every AppendEntries a follower receives (and every forwarded write the leader serves) a thread hand-off
         // before Ratis hands it to its own threads. Nothing served here blocks for long: Ratis's handlers return
-        // futures (a follower's append waits only for a term change to be persisted, and for room in the log
-        // worker's queue), the forwarded calls return futures, checkpoint downloads stream on `io`.
+        // futures or answer at once (a vote, or an append in a new term, first persists the term: one small
+        // fsync; an append may wait for room in the log worker's queue), the forwarded calls return futures, and
+        // checkpoint downloads stream on `io`.
         GrpcConfigKeys.Server.setServicesCustomizer(parameters, (builder, types) -> builder
                 .directExecutor()
                 .addService(CheckpointService.definition(this::leaderCheckpoint, dir -> deleteTree(dir), io))
@@ -1594,8 +1595,9 @@ public final class RatisReplicatedKv implements ReplicatedKv {
      * a linearizable barrier) as mutable lists of servers and listeners and edits them; the result is
      * sent as a compare-and-set ({@link #changeConfiguration}) and awaited. Built from the Ratis
      * configuration, not from the member list, so a member recorded but not yet added
-     * ({@link #pendingAdds}) is neither dropped nor added by it. When Ratis refuses the change, the
-     * configuration decides: if it is already the wanted one (a resent copy of this request got
+     * ({@link #pendingAdds}) is neither dropped nor added by it. Whatever Ratis answered, this member's
+     * configuration decides, read once a linearizable barrier after the attempt has been applied here (no
+     * polling): if it is the wanted one (also when Ratis refused a resent copy of a request that got
      * through), the change succeeded; otherwise it fails with {@link ClusterError#TIMEOUT}, as etcd
      * answers a change it could not make in time.
      */
@@ -1612,14 +1614,14 @@ public final class RatisReplicatedKv implements ReplicatedKv {
             } catch (IOException e) {
                 return new Attempt(to, e);
             }
-        }, io).thenCompose(attempt -> attempt.failure() == null
-                ? waitFor(() -> ConfigurationView.of(division.getRaftConf()).sameMembers(attempt.to()))
-                : linearizableBarrier().thenApply(v -> {
-                    if (!ConfigurationView.of(division.getRaftConf()).sameMembers(attempt.to())) {
-                        throw new ClusterException(ClusterError.TIMEOUT, attempt.failure());
-                    }
-                    return null;
-                })).thenApply(v -> currentMembers());
+        }, io).thenCompose(attempt -> linearizableBarrier().thenApply(v -> {
+            // An entry proposed after the change was committed has been applied here, so this member has
+            // appended the new configuration: its own configuration now tells whether the change happened.
+            if (!ConfigurationView.of(division.getRaftConf()).sameMembers(attempt.to())) {
+                throw new ClusterException(ClusterError.TIMEOUT, attempt.failure());
+            }
+            return null;
+        })).thenApply(v -> currentMembers());
     }
 
     /** One configuration change sent: the configuration wanted and, if Ratis refused it, why. */
@@ -1632,18 +1634,6 @@ public final class RatisReplicatedKv implements ReplicatedKv {
             out.add(p.getId());
         }
         return out;
-    }
-
-    private CompletableFuture<Void> waitFor(java.util.function.BooleanSupplier condition) {
-        long deadline = System.nanoTime() + tuning.requestTimeout().toNanos();
-        return CompletableFuture.runAsync(() -> {
-            while (!condition.getAsBoolean()) {
-                if (System.nanoTime() > deadline) {
-                    throw ClusterError.TIMEOUT.exception();
-                }
-                sleepQuietly(20);
-            }
-        }, io);
     }
 
     private static Member find(List<Member> members, long id) {

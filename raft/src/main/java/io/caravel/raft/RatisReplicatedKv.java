@@ -1414,12 +1414,16 @@ public final class RatisReplicatedKv implements ReplicatedKv {
     }
 
     private List<Member> currentMembers() {
+        return members(ConfigurationView.of(division.getRaftConf()));
+    }
+
+    /** The members of {@code conf}, and those recorded but not yet added ({@link #pendingAdds}), by id. */
+    private List<Member> members(ConfigurationView conf) {
         List<Member> out = new ArrayList<>();
-        var conf = division.getRaftConf();
-        for (RaftPeer p : conf.getCurrentPeers()) {
+        for (RaftPeer p : conf.servers()) {
             out.add(toMember(p, false));
         }
-        for (RaftPeer p : conf.getCurrentPeers(RaftPeerRole.LISTENER)) {
+        for (RaftPeer p : conf.listeners()) {
             out.add(toMember(p, true));
         }
         for (Member m : pendingAdds.values()) {
@@ -1608,24 +1612,35 @@ public final class RatisReplicatedKv implements ReplicatedKv {
             List<RaftPeer> listeners = new ArrayList<>(from.listeners());
             change.accept(servers, listeners);
             ConfigurationView to = new ConfigurationView(servers, listeners);
+            // The answer should the change remove this member, listed now: once it is out, this member shuts down.
+            List<Member> without = to.has(selfPeerId) ? null : members(to);
             try {
                 RaftClientReply r = changeConfiguration(from, to);
-                return r.isSuccess() ? new Attempt(to, null) : new Attempt(to, r.getException());
+                return r.isSuccess() ? new Attempt(to, null, without) : new Attempt(to, r.getException(), without);
             } catch (IOException e) {
-                return new Attempt(to, e);
+                return new Attempt(to, e, without);
             }
-        }, io).thenCompose(attempt -> linearizableBarrier().thenApply(v -> {
-            // An entry proposed after the change was committed has been applied here, so this member has
-            // appended the new configuration: its own configuration now tells whether the change happened.
-            if (!ConfigurationView.of(division.getRaftConf()).sameMembers(attempt.to())) {
-                throw new ClusterException(ClusterError.TIMEOUT, attempt.failure());
+        }, io).thenCompose(attempt -> {
+            if (attempt.failure() == null && attempt.leaving() != null) {
+                // etcd answers a member asked to remove itself with the new list; this one has no entry to wait for.
+                return CompletableFuture.completedFuture(attempt.leaving());
             }
-            return null;
-        })).thenApply(v -> currentMembers());
+            return linearizableBarrier().thenApply(v -> {
+                // If the change was committed, an entry proposed after it has now been applied here, so this member
+                // has appended the new configuration: its own configuration tells whether the change happened.
+                if (!ConfigurationView.of(division.getRaftConf()).sameMembers(attempt.to())) {
+                    throw new ClusterException(ClusterError.TIMEOUT, attempt.failure());
+                }
+                return currentMembers();
+            });
+        });
     }
 
-    /** One configuration change sent: the configuration wanted and, if Ratis refused it, why. */
-    private record Attempt(ConfigurationView to, Throwable failure) {
+    /**
+     * One configuration change sent: the configuration wanted; if Ratis refused it, why; and, when the change
+     * removes this member, the member list to answer with.
+     */
+    private record Attempt(ConfigurationView to, Throwable failure, List<Member> leaving) {
     }
 
     private static java.util.Set<RaftPeerId> ids(java.util.Collection<RaftPeer> peers) {

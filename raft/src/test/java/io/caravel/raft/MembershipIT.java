@@ -103,6 +103,26 @@ class MembershipIT {
         }
     }
 
+    /** etcd answers a member that is asked to remove itself (etcdctl --endpoints=X member remove X) with the new list. */
+    @Test
+    void aMemberAskedToRemoveItselfAnswersWithTheListWithoutIt() {
+        try (MiniCluster c = MiniCluster.start(3, dir)) {
+            int leader = c.awaitLeader();
+            int follower = (leader + 1) % 3;
+            long followerId = c.kv(follower).memberId();
+            List<Member> left = await(c.kv(follower).memberRemove(followerId));
+            assertThat(left).hasSize(2).noneMatch(m -> m.id() == followerId);
+
+            long leaderId = c.kv(leader).memberId();
+            List<Member> last = await(c.kv(leader).memberRemove(leaderId));
+            assertThat(last).hasSize(1).noneMatch(m -> m.id() == leaderId);
+            int remaining = 3 - leader - follower;
+            waitUntil(() -> c.kv(remaining).isLeader(), WAIT, "the last member leads");
+            await(c.kv(remaining).put(PutRequest.of("k", "v")));
+            assertThat(await(c.kv(remaining).memberList())).extracting(Member::id).containsExactly(c.kv(remaining).memberId());
+        }
+    }
+
     @Test
     void memberUpdateAcceptsTheCurrentUrlAndRefusesAMove() {
         try (MiniCluster c = MiniCluster.start(1, dir)) {

@@ -1599,10 +1599,12 @@ public final class RatisReplicatedKv implements ReplicatedKv {
      * a linearizable barrier) as mutable lists of servers and listeners and edits them; the result is
      * sent as a compare-and-set ({@link #changeConfiguration}) and awaited. Built from the Ratis
      * configuration, not from the member list, so a member recorded but not yet added
-     * ({@link #pendingAdds}) is neither dropped nor added by it. Whatever Ratis answered, this member's
-     * configuration decides, read once a linearizable barrier after the attempt has been applied here (no
-     * polling): if it is the wanted one (also when Ratis refused a resent copy of a request that got
-     * through), the change succeeded; otherwise it fails with {@link ClusterError#TIMEOUT}, as etcd
+     * ({@link #pendingAdds}) is neither dropped nor added by it. When Ratis answers success, the new
+     * configuration is committed, and the answer is its member list, made before the change was sent (a
+     * member that removed itself is shutting down by then, as etcd's does after answering). When Ratis
+     * refuses the change or the call fails, this member's configuration decides, read once a linearizable
+     * barrier after the attempt has been applied here: if it is the wanted one (a resent copy of the request
+     * got through), the change succeeded; otherwise it fails with {@link ClusterError#TIMEOUT}, as etcd
      * answers a change it could not make in time.
      */
     private CompletableFuture<List<Member>> reconfigure(java.util.function.BiConsumer<List<RaftPeer>, List<RaftPeer>> change) {
@@ -1612,35 +1614,27 @@ public final class RatisReplicatedKv implements ReplicatedKv {
             List<RaftPeer> listeners = new ArrayList<>(from.listeners());
             change.accept(servers, listeners);
             ConfigurationView to = new ConfigurationView(servers, listeners);
-            // The answer should the change remove this member, listed now: once it is out, this member shuts down.
-            List<Member> without = to.has(selfPeerId) ? null : members(to);
+            List<Member> answer = members(to);
             try {
                 RaftClientReply r = changeConfiguration(from, to);
-                return r.isSuccess() ? new Attempt(to, null, without) : new Attempt(to, r.getException(), without);
+                return new Attempt(to, answer, r.isSuccess() ? null : r.getException());
             } catch (IOException e) {
-                return new Attempt(to, e, without);
+                return new Attempt(to, answer, e);
             }
-        }, io).thenCompose(attempt -> {
-            if (attempt.failure() == null && attempt.leaving() != null) {
-                // etcd answers a member asked to remove itself with the new list; this one has no entry to wait for.
-                return CompletableFuture.completedFuture(attempt.leaving());
-            }
-            return linearizableBarrier().thenApply(v -> {
-                // If the change was committed, an entry proposed after it has now been applied here, so this member
-                // has appended the new configuration: its own configuration tells whether the change happened.
-                if (!ConfigurationView.of(division.getRaftConf()).sameMembers(attempt.to())) {
-                    throw new ClusterException(ClusterError.TIMEOUT, attempt.failure());
-                }
-                return currentMembers();
-            });
-        });
+        }, io).thenCompose(attempt -> attempt.failure() == null
+                ? CompletableFuture.completedFuture(attempt.answer())
+                : linearizableBarrier().thenApply(v -> {
+                    // If a copy of the change was committed, an entry proposed after it has now been applied
+                    // here, so this member has appended that configuration.
+                    if (!ConfigurationView.of(division.getRaftConf()).sameMembers(attempt.to())) {
+                        throw new ClusterException(ClusterError.TIMEOUT, attempt.failure());
+                    }
+                    return attempt.answer();
+                }));
     }
 
-    /**
-     * One configuration change sent: the configuration wanted; if Ratis refused it, why; and, when the change
-     * removes this member, the member list to answer with.
-     */
-    private record Attempt(ConfigurationView to, Throwable failure, List<Member> leaving) {
+    /** One configuration change sent: the configuration wanted, its member list, and, if Ratis refused it, why. */
+    private record Attempt(ConfigurationView to, List<Member> answer, Throwable failure) {
     }
 
     private static java.util.Set<RaftPeerId> ids(java.util.Collection<RaftPeer> peers) {

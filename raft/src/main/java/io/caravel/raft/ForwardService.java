@@ -53,11 +53,13 @@ final class ForwardService implements AutoCloseable {
         CompletableFuture<CommandReply> serve(Command entry, long deadlineNanos);
     }
 
+    /** The service's name on the peer port. */
+    static final String SERVICE = "caravel.raft.Forward";
     static final MethodDescriptor<byte[], byte[]> PROPOSE =
-            RawMessages.method(MethodDescriptor.MethodType.UNARY, "caravel.raft.Forward", "Propose");
+            RawMessages.method(MethodDescriptor.MethodType.UNARY, SERVICE, "Propose");
 
     static final MethodDescriptor<byte[], byte[]> CURRENT_TERM =
-            RawMessages.method(MethodDescriptor.MethodType.UNARY, "caravel.raft.Forward", "CurrentTerm");
+            RawMessages.method(MethodDescriptor.MethodType.UNARY, SERVICE, "CurrentTerm");
 
     private final int maxReplyBytes;
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
@@ -73,7 +75,7 @@ final class ForwardService implements AutoCloseable {
      * entries, {@code voter} answers a leader's question for this member's peer id and current term.
      */
     static ServerServiceDefinition definition(Leader leader, Supplier<TermAnswer> voter) {
-        return ServerServiceDefinition.builder("caravel.raft.Forward")
+        return ServerServiceDefinition.builder(SERVICE)
                 .addMethod(PROPOSE, ServerCalls.asyncUnaryCall((byte[] request, StreamObserver<byte[]> out) -> {
                     ForwardRequest r;
                     try {

@@ -206,6 +206,8 @@ public final class RatisReplicatedKv implements ReplicatedKv {
     private final ReadIndexRounds leadershipRounds = new ReadIndexRounds(this::confirmLeadership);
     private final ExecutorService reads;
     private final ScheduledExecutorService scheduler;
+    /** Calls on the peer port that may block: Ratis's client and admin services (see {@link PeerCallExecutors}). */
+    private final ExecutorService peerCalls = Executors.newCachedThreadPool(named("caravel-raft-peer-call"));
     /** Lease queries to the leader not yet answered; {@link #close} fails them (their retries live on {@link #scheduler}). */
     private final java.util.Set<CompletableFuture<QueryReply>> leaderQueries = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ExecutorService compactor;
@@ -319,14 +321,12 @@ public final class RatisReplicatedKv implements ReplicatedKv {
 
         RaftProperties p = raftProperties(raftDir);
         Parameters parameters = new Parameters();
-        // Calls on the peer port run on its transport's event loops, not on gRPC's shared pool: that pool cost
-        // every AppendEntries a follower receives (and every forwarded write the leader serves) a thread hand-off
-        // before Ratis hands it to its own threads. Nothing served here blocks for long: Ratis's handlers return
-        // futures or answer at once (a vote, or an append in a new term, first persists the term: one small
-        // fsync; an append may wait for room in the log worker's queue), the forwarded calls return futures, and
-        // checkpoint downloads stream on `io`.
+        // AppendEntries, votes and forwarded writes run on the peer port's event loops, not on gRPC's shared pool,
+        // which cost each of them a thread hand-off before Ratis hands it to its own threads; calls that may
+        // block go to peerCalls (PeerCallExecutors).
         GrpcConfigKeys.Server.setServicesCustomizer(parameters, (builder, types) -> builder
                 .directExecutor()
+                .callExecutor(new PeerCallExecutors(peerCalls))
                 .addService(CheckpointService.definition(this::leaderCheckpoint, dir -> deleteTree(dir), io))
                 .addService(ForwardService.definition(this::serveForwarded, this::termAnswer)));
 
@@ -1979,6 +1979,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         }
         io.shutdownNow();
         reads.shutdownNow();
+        peerCalls.shutdownNow();
         log.info("member {} stopped", config.name());
     }
 

@@ -206,8 +206,6 @@ public final class RatisReplicatedKv implements ReplicatedKv {
     private final ReadIndexRounds leadershipRounds = new ReadIndexRounds(this::confirmLeadership);
     private final ExecutorService reads;
     private final ScheduledExecutorService scheduler;
-    /** Calls on the peer port that may block: Ratis's client and admin services (see {@link PeerCallExecutors}). */
-    private final ExecutorService peerCalls = Executors.newCachedThreadPool(named("caravel-raft-peer-call"));
     /** Lease queries to the leader not yet answered; {@link #close} fails them (their retries live on {@link #scheduler}). */
     private final java.util.Set<CompletableFuture<QueryReply>> leaderQueries = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ExecutorService compactor;
@@ -321,12 +319,9 @@ public final class RatisReplicatedKv implements ReplicatedKv {
 
         RaftProperties p = raftProperties(raftDir);
         Parameters parameters = new Parameters();
-        // AppendEntries, votes and forwarded writes run on the peer port's event loops, not on gRPC's shared pool,
-        // which cost each of them a thread hand-off before Ratis hands it to its own threads; calls that may
-        // block go to peerCalls (PeerCallExecutors).
+        // Calls on the peer port stay on gRPC's default pool: several of Ratis's handlers block (see docs/raft.md,
+        // settings, on the peer port's executor).
         GrpcConfigKeys.Server.setServicesCustomizer(parameters, (builder, types) -> builder
-                .directExecutor()
-                .callExecutor(new PeerCallExecutors(peerCalls))
                 .addService(CheckpointService.definition(this::leaderCheckpoint, dir -> deleteTree(dir), io))
                 .addService(ForwardService.definition(this::serveForwarded, this::termAnswer)));
 
@@ -1979,7 +1974,6 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         }
         io.shutdownNow();
         reads.shutdownNow();
-        peerCalls.shutdownNow();
         log.info("member {} stopped", config.name());
     }
 

@@ -186,6 +186,8 @@ public final class RatisReplicatedKv implements ReplicatedKv {
     private final long minLeaseTtlSeconds;
     private final Lessor lessor = new Lessor(System::nanoTime);
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Monitor of {@link #awaitLeaderKnown}: notified on every leader change and on close. */
+    private final Object leaderKnown = new Object();
     private final AtomicLong callIds = new AtomicLong();
     private final ClientId localClientId = ClientId.randomId();
     private final List<Runnable> resetListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -1036,14 +1038,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
 
     private CommandReply send(Command command, long deadlineNanos) {
         checkOpen();
-        // No leader known: wait a little for an election; fail (nothing was sent) if none comes.
-        while (division.getInfo().getLeaderId() == null) {
-            if (System.nanoTime() > deadlineNanos) {
-                throw ClusterError.NO_LEADER.exception();
-            }
-            sleepQuietly(20);
-            checkOpen();
-        }
+        awaitLeaderKnown(deadlineNanos);
         if (System.nanoTime() > deadlineNanos) {
             // Queued past its deadline (the caller has already been told TIMEOUT): never sent.
             throw ClusterError.TIMEOUT.exception();
@@ -1068,6 +1063,38 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         }
         log.debug("write failed: {}", String.valueOf(cause));
         return new ClusterException(term() != termBefore ? ClusterError.LEADER_CHANGED : ClusterError.TIMEOUT, cause);
+    }
+
+    /**
+     * Returns once this member knows a leader (itself or another); fails with NO_LEADER (nothing was sent)
+     * when none is known by {@code deadlineNanos}, with STOPPED when the member closes meanwhile. Woken by
+     * Ratis's leader-change notification ({@code Hooks.leaderChanged}) and by {@link #close}; it also looks
+     * again every second, so that a notification it could miss (a division replaced while it waits) costs
+     * a second, not the request.
+     */
+    private void awaitLeaderKnown(long deadlineNanos) {
+        synchronized (leaderKnown) {
+            while (division.getInfo().getLeaderId() == null) {
+                checkOpen();
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    throw ClusterError.NO_LEADER.exception();
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(leaderKnown, Math.min(left, TimeUnit.SECONDS.toNanos(1)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new ClusterException(ClusterError.STOPPED, e);
+                }
+            }
+        }
+    }
+
+    /** Wakes the threads in {@link #awaitLeaderKnown}: the leader changed, or this member closed. */
+    private void leaderKnownChanged() {
+        synchronized (leaderKnown) {
+            leaderKnown.notifyAll();
+        }
     }
 
     private void checkOpen() {
@@ -1944,6 +1971,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        leaderKnownChanged();
         batcher.close();
         forwarder.close();
         scheduler.shutdownNow();
@@ -2010,6 +2038,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
             if (!selfPeerId.equals(leaderId)) {
                 lessor.demote();
             }
+            leaderKnownChanged();
         }
 
         @Override

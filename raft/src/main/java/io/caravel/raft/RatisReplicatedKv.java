@@ -208,8 +208,6 @@ public final class RatisReplicatedKv implements ReplicatedKv {
     private final ReadIndexRounds leadershipRounds = new ReadIndexRounds(this::confirmLeadership);
     private final ExecutorService reads;
     private final ScheduledExecutorService scheduler;
-    /** Calls on the peer port other than the forwarding service's ({@link PeerCallExecutors}). */
-    private final ExecutorService peerCalls = Executors.newCachedThreadPool(named("caravel-raft-peer-call"));
     /** Lease queries to the leader not yet answered; {@link #close} fails them (their retries live on {@link #scheduler}). */
     private final java.util.Set<CompletableFuture<QueryReply>> leaderQueries = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ExecutorService compactor;
@@ -323,12 +321,9 @@ public final class RatisReplicatedKv implements ReplicatedKv {
 
         RaftProperties p = raftProperties(raftDir);
         Parameters parameters = new Parameters();
-        // Forwarded writes, read barriers and term questions run on the peer port's event loops (their handlers
-        // never wait), saving each a thread hand-off; every other call, Ratis's included (several of its
-        // handlers block: docs/raft.md, settings), goes to peerCalls, a cached pool like gRPC's default.
+        // Calls on the peer port stay on gRPC's default pool: several of Ratis's handlers block (see docs/raft.md,
+        // settings, on the peer port's executor).
         GrpcConfigKeys.Server.setServicesCustomizer(parameters, (builder, types) -> builder
-                .directExecutor()
-                .callExecutor(new PeerCallExecutors(peerCalls))
                 .addService(CheckpointService.definition(this::leaderCheckpoint, dir -> deleteTree(dir), io))
                 .addService(ForwardService.definition(this::serveForwarded, this::termAnswer)));
 
@@ -2007,7 +2002,6 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         }
         io.shutdownNow();
         reads.shutdownNow();
-        peerCalls.shutdownNow();
         log.info("member {} stopped", config.name());
     }
 

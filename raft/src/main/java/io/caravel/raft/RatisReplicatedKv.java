@@ -321,8 +321,9 @@ public final class RatisReplicatedKv implements ReplicatedKv {
 
         RaftProperties p = raftProperties(raftDir);
         Parameters parameters = new Parameters();
-        // Calls on the peer port stay on gRPC's default pool: several of Ratis's handlers block (see docs/raft.md,
-        // settings, on the peer port's executor).
+        // Calls on the peer port stay on gRPC's default pool: several of Ratis's handlers block, and the forwarding
+        // handlers can enter Ratis inline; two attempts to run calls on the event loops were reverted (docs/raft.md,
+        // settings, the peer port's executor).
         GrpcConfigKeys.Server.setServicesCustomizer(parameters, (builder, types) -> builder
                 .addService(CheckpointService.definition(this::leaderCheckpoint, dir -> deleteTree(dir), io))
                 .addService(ForwardService.definition(this::serveForwarded, this::termAnswer)));
@@ -1068,9 +1069,9 @@ public final class RatisReplicatedKv implements ReplicatedKv {
     /**
      * Returns once this member knows a leader (itself or another); fails with NO_LEADER (nothing was sent)
      * when none is known by {@code deadlineNanos}, with STOPPED when the member closes meanwhile. Woken by
-     * Ratis's leader-change notification ({@code Hooks.leaderChanged}) and by {@link #close}; it also looks
-     * again every second, so that a notification it could miss (a division replaced while it waits) costs
-     * a second, not the request.
+     * Ratis's leader-change notification ({@code Hooks.leaderChanged}) and by {@link #close}. No wake-up is
+     * missed: Ratis sets the leader id before it notifies (every change to a known leader is notified), and
+     * the id is read under the monitor the notification takes.
      */
     private void awaitLeaderKnown(long deadlineNanos) {
         synchronized (leaderKnown) {
@@ -1081,7 +1082,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
                     throw ClusterError.NO_LEADER.exception();
                 }
                 try {
-                    TimeUnit.NANOSECONDS.timedWait(leaderKnown, Math.min(left, TimeUnit.SECONDS.toNanos(1)));
+                    TimeUnit.NANOSECONDS.timedWait(leaderKnown, left);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new ClusterException(ClusterError.STOPPED, e);
@@ -2035,10 +2036,10 @@ public final class RatisReplicatedKv implements ReplicatedKv {
 
         @Override
         public void leaderChanged(RaftPeerId leaderId) {
+            leaderKnownChanged();
             if (!selfPeerId.equals(leaderId)) {
                 lessor.demote();
             }
-            leaderKnownChanged();
         }
 
         @Override

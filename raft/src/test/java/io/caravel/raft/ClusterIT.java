@@ -208,6 +208,27 @@ class ClusterIT {
         }
     }
 
+    /**
+     * A write on a member that knows no leader waits for one, woken by Ratis's leader-change notification
+     * (there is no polling to fall back on), and goes through once a quorum is back within its timeout.
+     */
+    @Test
+    void aWriteWhileNoLeaderIsKnownGoesThroughOnceOneIsElected() {
+        try (MiniCluster c = MiniCluster.start(3, dir, RaftTuning.defaults().withRequestTimeout(Duration.ofSeconds(25)), x -> x)) {
+            int leader = c.awaitLeader();
+            int survivor = (leader + 1) % 3;
+            int other = 3 - leader - survivor;
+            c.stop(leader);
+            c.stop(other);
+            waitUntil(() -> c.kv(survivor).divisionForTests().getInfo().getLeaderId() == null, WAIT,
+                    "the survivor knows no leader");
+            CompletableFuture<io.caravel.store.PutResult> put = c.kv(survivor).put(PutRequest.of("k", "v"));
+            c.restart(other);
+            assertThat(await(put).revision()).isPositive();
+            assertThat(get(c.kv(other), "k", Consistency.LINEARIZABLE).kvs()).hasSize(1);
+        }
+    }
+
     @Test
     void noElectionUnderSustainedLoad() throws Exception {
         try (MiniCluster c = MiniCluster.start(3, dir)) {

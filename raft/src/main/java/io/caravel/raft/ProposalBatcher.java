@@ -80,6 +80,15 @@ final class ProposalBatcher implements AutoCloseable {
      * of the batch's reply) once this member has applied it.
      */
     CompletableFuture<CommandReply> submit(Command command, long deadlineNanos) {
+        return submit(command, deadlineNanos, false);
+    }
+
+    /**
+     * As {@link #submit(Command, long)}; with {@code proposeOnExecutor} the calling thread never proposes: an
+     * entry the call makes ready is proposed on the executor. For callers that must not enter the proposer
+     * (on the leader, Ratis's division and its lock), such as a transport event loop Ratis's own traffic needs.
+     */
+    CompletableFuture<CommandReply> submit(Command command, long deadlineNanos, boolean proposeOnExecutor) {
         if (!CommandCodec.isMutation(command)) {
             throw new IllegalArgumentException("only store mutations are batched, not " + command.getKindCase());
         }
@@ -90,7 +99,7 @@ final class ProposalBatcher implements AutoCloseable {
             }
             queue.add(p);
         }
-        proposeReady(false);
+        proposeReady(proposeOnExecutor);
         return p.reply();
     }
 
@@ -135,7 +144,7 @@ final class ProposalBatcher implements AutoCloseable {
         }
     }
 
-    /** Takes as many entries as free slots allow and proposes them: here, or on the executor. */
+    /** Takes as many entries as free slots allow and proposes them: on this thread, or on the executor. */
     private void proposeReady(boolean onExecutor) {
         List<Batch> ready = new ArrayList<>(1);
         List<Pending> expired = new ArrayList<>(0);

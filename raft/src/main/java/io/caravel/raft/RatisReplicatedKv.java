@@ -208,6 +208,8 @@ public final class RatisReplicatedKv implements ReplicatedKv {
     private final ReadIndexRounds leadershipRounds = new ReadIndexRounds(this::confirmLeadership);
     private final ExecutorService reads;
     private final ScheduledExecutorService scheduler;
+    /** Calls on the peer port other than the forwarding service's ({@link PeerCallExecutors}). */
+    private final ExecutorService peerCalls = Executors.newCachedThreadPool(named("caravel-raft-peer-call"));
     /** Lease queries to the leader not yet answered; {@link #close} fails them (their retries live on {@link #scheduler}). */
     private final java.util.Set<CompletableFuture<QueryReply>> leaderQueries = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ExecutorService compactor;
@@ -321,10 +323,13 @@ public final class RatisReplicatedKv implements ReplicatedKv {
 
         RaftProperties p = raftProperties(raftDir);
         Parameters parameters = new Parameters();
-        // Calls on the peer port stay on gRPC's default pool: several of Ratis's handlers block, and the forwarding
-        // handlers can enter Ratis inline; two attempts to run calls on the event loops were reverted (docs/raft.md,
-        // settings, the peer port's executor).
+        // Forwarded writes, read barriers and term questions run on the peer port's event loops, saving each a
+        // thread hand-off; their handlers never enter Ratis there (serveForwarded proposes on the batcher's pool).
+        // Every other call, Ratis's own included (several of its handlers block), goes to peerCalls, a cached pool
+        // like gRPC's default (docs/raft.md, settings, the peer port's executor).
         GrpcConfigKeys.Server.setServicesCustomizer(parameters, (builder, types) -> builder
+                .directExecutor()
+                .callExecutor(new PeerCallExecutors(peerCalls))
                 .addService(CheckpointService.definition(this::leaderCheckpoint, dir -> deleteTree(dir), io))
                 .addService(ForwardService.definition(this::serveForwarded, this::termAnswer)));
 
@@ -821,6 +826,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
      * is used only if a Ratis version stops doing so.
      */
     private CompletableFuture<RaftClientReply> submitLocally(RaftClientRequest request) throws IOException {
+        assert !PeerCallExecutors.onEventLoop() : "an entry submitted on the peer port's event loop " + Thread.currentThread().getName();
         return localEntry.submitClientRequestAsync(request);
     }
 
@@ -986,6 +992,11 @@ public final class RatisReplicatedKv implements ReplicatedKv {
      * (a batch command by command, each element answered on its own) and answers once all of it has been
      * applied here, with an applied index at or past every entry that carried it. Refuses with NOT_LEADER,
      * proposing nothing, when this member does not lead.
+     *
+     * <p>Runs on the peer port's event loop ({@link PeerCallExecutors}), which every member of the JVM and
+     * Ratis's own replication share: it never enters Ratis's division here (submitting an entry takes the
+     * division's lock and may wait for room in the log's queue). Entries are proposed on the batcher's pool,
+     * anything else on the I/O pool; a ReadIndex round only reads the division's state and sends questions.
      */
     private CompletableFuture<CommandReply> serveForwarded(Command entry, long deadline) {
         if (closed.get() || !division.getInfo().isLeader()) {
@@ -1000,7 +1011,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
             case BATCH -> {
                 List<CompletableFuture<CommandReply>> parts = new ArrayList<>(entry.getBatch().getCommandsCount());
                 for (Command c : entry.getBatch().getCommandsList()) {
-                    parts.add(batcher.submit(c, deadline).exceptionally(e -> CommandCodec.failed(
+                    parts.add(batcher.submit(c, deadline, true).exceptionally(e -> CommandCodec.failed(
                             unwrap(e) instanceof ClusterException ce ? ce.error() : ClusterError.TIMEOUT)));
                 }
                 served = CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
@@ -1015,7 +1026,8 @@ public final class RatisReplicatedKv implements ReplicatedKv {
                 });
             }
             // the reply carries its entry's index
-            default -> served = CommandCodec.isMutation(entry) ? batcher.submit(entry, deadline) : propose(entry);
+            default -> served = CommandCodec.isMutation(entry) ? batcher.submit(entry, deadline, true)
+                    : CompletableFuture.supplyAsync(() -> propose(entry), io).thenCompose(f -> f);
         }
         return withDeadline(served, deadline, ClusterError.TIMEOUT);
     }
@@ -1038,6 +1050,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
     }
 
     private CommandReply send(Command command, long deadlineNanos) {
+        assert !PeerCallExecutors.onEventLoop() : "a blocking send on the peer port's event loop " + Thread.currentThread().getName();
         checkOpen();
         awaitLeaderKnown(deadlineNanos);
         if (System.nanoTime() > deadlineNanos) {
@@ -2003,6 +2016,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         }
         io.shutdownNow();
         reads.shutdownNow();
+        peerCalls.shutdownNow();
         log.info("member {} stopped", config.name());
     }
 

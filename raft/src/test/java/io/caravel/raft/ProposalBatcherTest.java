@@ -29,10 +29,13 @@ class ProposalBatcherTest {
     /** Records each proposed entry; the test completes the entries' futures itself. */
     private final List<Command> entries = new ArrayList<>();
     private final List<CompletableFuture<CommandReply>> outstanding = new ArrayList<>();
+    /** The thread each entry was proposed on. */
+    private final List<String> proposingThreads = new ArrayList<>();
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "batcher-test-executor"));
 
     private synchronized CompletableFuture<CommandReply> record(Command entry) {
         entries.add(entry);
+        proposingThreads.add(Thread.currentThread().getName());
         CompletableFuture<CommandReply> f = new CompletableFuture<>();
         outstanding.add(f);
         return f;
@@ -40,6 +43,10 @@ class ProposalBatcherTest {
 
     private synchronized List<Command> entries() {
         return List.copyOf(entries);
+    }
+
+    private synchronized List<String> proposingThreads() {
+        return List.copyOf(proposingThreads);
     }
 
     private synchronized CompletableFuture<CommandReply> outstanding(int i) {
@@ -210,6 +217,22 @@ class ProposalBatcherTest {
                 .thenApply(r -> Thread.currentThread().getName());
         outstanding(0).complete(putReply(2, 2));
         assertThat(await(thread)).isEqualTo("batcher-test-executor");
+    }
+
+    @Test
+    void anIdleBatcherProposesOnTheCallingThreadUnlessAskedToUseTheExecutor() throws Exception {
+        ProposalBatcher b = batcher(1, 100, 1 << 20);
+        CompletableFuture<CommandReply> inline = b.submit(put("a"), System.nanoTime() + FAR);
+        assertThat(proposingThreads()).containsExactly(Thread.currentThread().getName());
+        outstanding(0).complete(putReply(2, 2));
+        await(inline);
+
+        CompletableFuture<CommandReply> handedOff = b.submit(put("b"), System.nanoTime() + FAR, true);
+        awaitEntries(2);
+        assertThat(entries().get(1)).isEqualTo(put("b"));
+        assertThat(proposingThreads().get(1)).isEqualTo("batcher-test-executor");
+        outstanding(1).complete(putReply(3, 3));
+        assertThat(await(handedOff)).isEqualTo(putReply(3, 3));
     }
 
     @Test

@@ -80,27 +80,40 @@ final class ProposalBatcher implements AutoCloseable {
      * of the batch's reply) once this member has applied it.
      */
     CompletableFuture<CommandReply> submit(Command command, long deadlineNanos) {
-        return submit(command, deadlineNanos, false);
+        return submitAll(List.of(command), deadlineNanos, false).get(0);
     }
 
     /**
-     * As {@link #submit(Command, long)}; with {@code proposeOnExecutor} the calling thread never proposes: an
-     * entry the call makes ready is proposed on the executor. For callers that must not enter the proposer
-     * (on the leader, Ratis's division and its lock), such as a transport event loop Ratis's own traffic needs.
+     * Queues store mutations' commands together, in order, so that an idle batcher proposes them in one entry
+     * (within the entry limits); the replies are in the commands' order, each as {@link #submit}'s. Queues
+     * nothing when one of them is not a store mutation. With {@code proposeOnExecutor} the calling thread
+     * never proposes: an entry the call makes ready is proposed on the executor. For callers that must not
+     * enter the proposer (on the leader, Ratis's division and its lock), such as a transport event loop that
+     * Ratis's own traffic needs.
      */
-    CompletableFuture<CommandReply> submit(Command command, long deadlineNanos, boolean proposeOnExecutor) {
-        if (!CommandCodec.isMutation(command)) {
-            throw new IllegalArgumentException("only store mutations are batched, not " + command.getKindCase());
+    List<CompletableFuture<CommandReply>> submitAll(List<Command> commands, long deadlineNanos, boolean proposeOnExecutor) {
+        List<Pending> pending = new ArrayList<>(commands.size());
+        for (Command c : commands) {
+            if (!CommandCodec.isMutation(c)) {
+                throw new IllegalArgumentException("only store mutations are batched, not " + c.getKindCase());
+            }
+            pending.add(new Pending(c, deadlineNanos, new CompletableFuture<>()));
         }
-        Pending p = new Pending(command, deadlineNanos, new CompletableFuture<>());
+        List<CompletableFuture<CommandReply>> replies = new ArrayList<>(pending.size());
         synchronized (this) {
             if (closed) {
-                return CompletableFuture.failedFuture(ClusterError.STOPPED.exception());
+                for (int i = 0; i < pending.size(); i++) {
+                    replies.add(CompletableFuture.failedFuture(ClusterError.STOPPED.exception()));
+                }
+                return replies;
             }
-            queue.add(p);
+            queue.addAll(pending);
+        }
+        for (Pending p : pending) {
+            replies.add(p.reply());
         }
         proposeReady(proposeOnExecutor);
-        return p.reply();
+        return replies;
     }
 
     /** Completes once an entry proposed by this batcher after the call has been applied on this member. */

@@ -1009,9 +1009,10 @@ public final class RatisReplicatedKv implements ReplicatedKv {
             case READ_BARRIER -> served = readIndexOrEntry()
                     .thenApply(index -> CommandReply.newBuilder().setDone(EmptyReply.getDefaultInstance()).setAppliedIndex(index).build());
             case BATCH -> {
+                // queued together, so that an idle batcher proposes them in one entry
                 List<CompletableFuture<CommandReply>> parts = new ArrayList<>(entry.getBatch().getCommandsCount());
-                for (Command c : entry.getBatch().getCommandsList()) {
-                    parts.add(batcher.submit(c, deadline, true).exceptionally(e -> CommandCodec.failed(
+                for (CompletableFuture<CommandReply> part : batcher.submitAll(entry.getBatch().getCommandsList(), deadline, true)) {
+                    parts.add(part.exceptionally(e -> CommandCodec.failed(
                             unwrap(e) instanceof ClusterException ce ? ce.error() : ClusterError.TIMEOUT)));
                 }
                 served = CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
@@ -1026,7 +1027,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
                 });
             }
             // the reply carries its entry's index
-            default -> served = CommandCodec.isMutation(entry) ? batcher.submit(entry, deadline, true)
+            default -> served = CommandCodec.isMutation(entry) ? batcher.submitAll(List.of(entry), deadline, true).get(0)
                     : CompletableFuture.supplyAsync(() -> propose(entry), io).thenCompose(f -> f);
         }
         return withDeadline(served, deadline, ClusterError.TIMEOUT);

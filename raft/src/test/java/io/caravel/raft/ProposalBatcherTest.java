@@ -227,12 +227,36 @@ class ProposalBatcherTest {
         outstanding(0).complete(putReply(2, 2));
         await(inline);
 
-        CompletableFuture<CommandReply> handedOff = b.submit(put("b"), System.nanoTime() + FAR, true);
+        CompletableFuture<CommandReply> handedOff = b.submitAll(List.of(put("b")), System.nanoTime() + FAR, true).get(0);
         awaitEntries(2);
         assertThat(entries().get(1)).isEqualTo(put("b"));
         assertThat(proposingThreads().get(1)).isEqualTo("batcher-test-executor");
         outstanding(1).complete(putReply(3, 3));
         assertThat(await(handedOff)).isEqualTo(putReply(3, 3));
+    }
+
+    @Test
+    void commandsSubmittedTogetherToAnIdleBatcherGoInOneEntryAndAreAnsweredInOrder() throws Exception {
+        ProposalBatcher b = batcher(1, 100, 1 << 20);
+        List<CompletableFuture<CommandReply>> replies = b.submitAll(List.of(put("a"), put("b"), put("c")), System.nanoTime() + FAR, true);
+        awaitEntries(1);
+        assertThat(entries()).containsExactly(CommandCodec.batch(List.of(put("a"), put("b"), put("c"))));
+        outstanding(0).complete(CommandReply.newBuilder().setAppliedIndex(9).setBatch(BatchReply.newBuilder()
+                .addReplies(putReply(2, 9)).addReplies(putReply(3, 9)).addReplies(putReply(4, 9))).build());
+        assertThat(await(replies.get(0))).isEqualTo(putReply(2, 9));
+        assertThat(await(replies.get(1))).isEqualTo(putReply(3, 9));
+        assertThat(await(replies.get(2))).isEqualTo(putReply(4, 9));
+    }
+
+    @Test
+    void aSubmissionWithOneCommandThatIsNotAMutationQueuesNothing() {
+        ProposalBatcher b = batcher(1, 100, 1 << 20);
+        Command publish = Command.newBuilder().setPublish(io.caravel.raft.command.PublishCmd.getDefaultInstance()).build();
+        assertThatThrownBy(() -> b.submitAll(List.of(put("a"), publish), System.nanoTime() + FAR, true))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(entries()).isEmpty();
+        b.submit(put("b"), System.nanoTime() + FAR); // "a" was not left queued: it would travel with "b"
+        assertThat(entries()).containsExactly(put("b"));
     }
 
     @Test

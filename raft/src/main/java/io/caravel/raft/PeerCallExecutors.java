@@ -13,7 +13,7 @@ import org.apache.ratis.thirdparty.io.grpc.ServerCallExecutorSupplier;
  * <p>Contract: calls of Caravel's forwarding service ({@link ForwardService}: forwarded writes and read
  * barriers, a leader's term question) run on the transport's event loop ({@code null}: the server's direct
  * executor); their handlers never wait and never enter Ratis's division: they queue a command in the batcher
- * (which proposes it on its own pool) or start a ReadIndex round (which only reads the division's state) and
+ * (an entry proposed from there is handed to the I/O pool by {@code RatisReplicatedKv.propose}) or start a ReadIndex round (which only reads the division's state) and
  * answer when a future completes, or read the current term. Every other call runs on {@code pool}, as on
  * gRPC's default executor: Ratis's own handlers may wait (its client and admin services {@code join} on
  * Ratis's executors; a follower's append may {@code join} a term change and waits on the division's lock),

@@ -30,6 +30,9 @@ import java.util.concurrent.RejectedExecutionException;
  *       {@link ForwardService}) fails only that command, with the error named.</li>
  *   <li>{@link #nextEntry()} completes once an entry proposed after the call has been applied on this
  *       member: a read barrier. It adds a {@link ReadBarrierCmd} entry only when no command is queued.</li>
+ *   <li>An entry is proposed on the thread that made it ready: the submitting one when a slot is free, else
+ *       the executor's thread that finished the entry before. The proposer decides where the entry enters
+ *       Raft (on the leader it hands off from the peer port's event loops: {@link RatisReplicatedKv#propose}).</li>
  *   <li>Callers' futures are completed on {@code executor}, never on the thread that completed the entry
  *       (on the leader that is Ratis's apply thread, which must not run the callers' continuations).</li>
  * </ul>
@@ -80,18 +83,15 @@ final class ProposalBatcher implements AutoCloseable {
      * of the batch's reply) once this member has applied it.
      */
     CompletableFuture<CommandReply> submit(Command command, long deadlineNanos) {
-        return submitAll(List.of(command), deadlineNanos, false).get(0);
+        return submitAll(List.of(command), deadlineNanos).get(0);
     }
 
     /**
      * Queues store mutations' commands together, in order, so that an idle batcher proposes them in one entry
      * (within the entry limits); the replies are in the commands' order, each as {@link #submit}'s. Queues
-     * nothing when one of them is not a store mutation. With {@code proposeOnExecutor} the calling thread
-     * never proposes: an entry the call makes ready is proposed on the executor. For callers that must not
-     * enter the proposer (on the leader, Ratis's division and its lock), such as a transport event loop that
-     * Ratis's own traffic needs.
+     * nothing when one of them is not a store mutation.
      */
-    List<CompletableFuture<CommandReply>> submitAll(List<Command> commands, long deadlineNanos, boolean proposeOnExecutor) {
+    List<CompletableFuture<CommandReply>> submitAll(List<Command> commands, long deadlineNanos) {
         List<Pending> pending = new ArrayList<>(commands.size());
         for (Command c : commands) {
             if (!CommandCodec.isMutation(c)) {
@@ -112,7 +112,7 @@ final class ProposalBatcher implements AutoCloseable {
         for (Pending p : pending) {
             replies.add(p.reply());
         }
-        proposeReady(proposeOnExecutor);
+        proposeReady();
         return replies;
     }
 
@@ -128,7 +128,7 @@ final class ProposalBatcher implements AutoCloseable {
             }
             f = readers;
         }
-        proposeReady(false);
+        proposeReady();
         return f;
     }
 
@@ -157,8 +157,8 @@ final class ProposalBatcher implements AutoCloseable {
         }
     }
 
-    /** Takes as many entries as free slots allow and proposes them: on this thread, or on the executor. */
-    private void proposeReady(boolean onExecutor) {
+    /** Takes as many entries as free slots allow and proposes them on this thread. */
+    private void proposeReady() {
         List<Batch> ready = new ArrayList<>(1);
         List<Pending> expired = new ArrayList<>(0);
         synchronized (this) {
@@ -176,15 +176,7 @@ final class ProposalBatcher implements AutoCloseable {
             p.reply().completeExceptionally(ClusterError.TIMEOUT.exception());
         }
         for (Batch b : ready) {
-            if (onExecutor) {
-                try {
-                    executor.execute(() -> propose(b));
-                } catch (RejectedExecutionException e) {
-                    finished(b, null, ClusterError.STOPPED.exception());
-                }
-            } else {
-                propose(b);
-            }
+            propose(b);
         }
     }
 
@@ -236,7 +228,7 @@ final class ProposalBatcher implements AutoCloseable {
         synchronized (this) {
             inFlight--;
         }
-        proposeReady(false); // keep the pipeline full before running the callers' continuations
+        proposeReady(); // keep the pipeline full before running the callers' continuations
         Throwable failure = err;
         if (failure == null && b.commands().size() > 1 && reply.getBatch().getRepliesCount() != b.commands().size()) {
             failure = new IllegalStateException("a batch of " + b.commands().size() + " got "

@@ -324,7 +324,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         RaftProperties p = raftProperties(raftDir);
         Parameters parameters = new Parameters();
         // Forwarded writes, read barriers and term questions run on the peer port's event loops, saving each a
-        // thread hand-off; their handlers never enter Ratis there (serveForwarded proposes on the batcher's pool).
+        // thread hand-off; their handlers never enter Ratis there (propose hands off to the I/O pool).
         // Every other call, Ratis's own included (several of its handlers block), goes to peerCalls, a cached pool
         // like gRPC's default (docs/raft.md, settings, the peer port's executor).
         GrpcConfigKeys.Server.setServicesCustomizer(parameters, (builder, types) -> builder
@@ -909,8 +909,16 @@ public final class RatisReplicatedKv implements ReplicatedKv {
      * follower it is forwarded to the leader's batcher ({@link #forwardToLeader}), or, when that is not
      * possible, handed to the Ratis client exactly once, whose own resends reuse the call id. Either way
      * Caravel never resends it: an unknown outcome is reported as such.
+     *
+     * <p>Called on one of the peer port's event loops (the leader serving a forwarded entry: directly, or
+     * through an idle batcher), it hands the command to the I/O pool first: nothing enters Ratis's division
+     * there ({@link PeerCallExecutors}); submitting takes the division's lock and may wait for room in the
+     * log's queue. Under load the batcher proposes from the thread that finished the entry before, on its pool.
      */
     CompletableFuture<CommandReply> propose(Command command) {
+        if (PeerCallExecutors.onEventLoop()) {
+            return CompletableFuture.supplyAsync(() -> propose(command), io).thenCompose(f -> f);
+        }
         if (closed.get()) {
             return CompletableFuture.failedFuture(ClusterError.STOPPED.exception());
         }
@@ -994,9 +1002,8 @@ public final class RatisReplicatedKv implements ReplicatedKv {
      * proposing nothing, when this member does not lead.
      *
      * <p>Runs on the peer port's event loop ({@link PeerCallExecutors}), which every member of the JVM and
-     * Ratis's own replication share: it never enters Ratis's division here (submitting an entry takes the
-     * division's lock and may wait for room in the log's queue). Entries are proposed on the batcher's pool,
-     * anything else on the I/O pool; a ReadIndex round only reads the division's state and sends questions.
+     * Ratis's own replication share: it never enters Ratis's division here ({@link #propose} hands off to the
+     * I/O pool; a ReadIndex round only reads the division's state and sends questions).
      */
     private CompletableFuture<CommandReply> serveForwarded(Command entry, long deadline) {
         if (closed.get() || !division.getInfo().isLeader()) {
@@ -1011,7 +1018,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
             case BATCH -> {
                 // queued together, so that an idle batcher proposes them in one entry
                 List<CompletableFuture<CommandReply>> parts = new ArrayList<>(entry.getBatch().getCommandsCount());
-                for (CompletableFuture<CommandReply> part : batcher.submitAll(entry.getBatch().getCommandsList(), deadline, true)) {
+                for (CompletableFuture<CommandReply> part : batcher.submitAll(entry.getBatch().getCommandsList(), deadline)) {
                     parts.add(part.exceptionally(e -> CommandCodec.failed(
                             unwrap(e) instanceof ClusterException ce ? ce.error() : ClusterError.TIMEOUT)));
                 }
@@ -1027,8 +1034,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
                 });
             }
             // the reply carries its entry's index
-            default -> served = CommandCodec.isMutation(entry) ? batcher.submitAll(List.of(entry), deadline, true).get(0)
-                    : CompletableFuture.supplyAsync(() -> propose(entry), io).thenCompose(f -> f);
+            default -> served = CommandCodec.isMutation(entry) ? batcher.submit(entry, deadline) : propose(entry);
         }
         return withDeadline(served, deadline, ClusterError.TIMEOUT);
     }

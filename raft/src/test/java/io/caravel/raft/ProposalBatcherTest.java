@@ -29,13 +29,10 @@ class ProposalBatcherTest {
     /** Records each proposed entry; the test completes the entries' futures itself. */
     private final List<Command> entries = new ArrayList<>();
     private final List<CompletableFuture<CommandReply>> outstanding = new ArrayList<>();
-    /** The thread each entry was proposed on. */
-    private final List<String> proposingThreads = new ArrayList<>();
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "batcher-test-executor"));
 
     private synchronized CompletableFuture<CommandReply> record(Command entry) {
         entries.add(entry);
-        proposingThreads.add(Thread.currentThread().getName());
         CompletableFuture<CommandReply> f = new CompletableFuture<>();
         outstanding.add(f);
         return f;
@@ -43,10 +40,6 @@ class ProposalBatcherTest {
 
     private synchronized List<Command> entries() {
         return List.copyOf(entries);
-    }
-
-    private synchronized List<String> proposingThreads() {
-        return List.copyOf(proposingThreads);
     }
 
     private synchronized CompletableFuture<CommandReply> outstanding(int i) {
@@ -220,26 +213,9 @@ class ProposalBatcherTest {
     }
 
     @Test
-    void anIdleBatcherProposesOnTheCallingThreadUnlessAskedToUseTheExecutor() throws Exception {
-        ProposalBatcher b = batcher(1, 100, 1 << 20);
-        CompletableFuture<CommandReply> inline = b.submit(put("a"), System.nanoTime() + FAR);
-        assertThat(proposingThreads()).containsExactly(Thread.currentThread().getName());
-        outstanding(0).complete(putReply(2, 2));
-        await(inline);
-
-        CompletableFuture<CommandReply> handedOff = b.submitAll(List.of(put("b")), System.nanoTime() + FAR, true).get(0);
-        awaitEntries(2);
-        assertThat(entries().get(1)).isEqualTo(put("b"));
-        assertThat(proposingThreads().get(1)).isEqualTo("batcher-test-executor");
-        outstanding(1).complete(putReply(3, 3));
-        assertThat(await(handedOff)).isEqualTo(putReply(3, 3));
-    }
-
-    @Test
     void commandsSubmittedTogetherToAnIdleBatcherGoInOneEntryAndAreAnsweredInOrder() throws Exception {
         ProposalBatcher b = batcher(1, 100, 1 << 20);
-        List<CompletableFuture<CommandReply>> replies = b.submitAll(List.of(put("a"), put("b"), put("c")), System.nanoTime() + FAR, true);
-        awaitEntries(1);
+        List<CompletableFuture<CommandReply>> replies = b.submitAll(List.of(put("a"), put("b"), put("c")), System.nanoTime() + FAR);
         assertThat(entries()).containsExactly(CommandCodec.batch(List.of(put("a"), put("b"), put("c"))));
         outstanding(0).complete(CommandReply.newBuilder().setAppliedIndex(9).setBatch(BatchReply.newBuilder()
                 .addReplies(putReply(2, 9)).addReplies(putReply(3, 9)).addReplies(putReply(4, 9))).build());
@@ -252,7 +228,7 @@ class ProposalBatcherTest {
     void aSubmissionWithOneCommandThatIsNotAMutationQueuesNothing() {
         ProposalBatcher b = batcher(1, 100, 1 << 20);
         Command publish = Command.newBuilder().setPublish(io.caravel.raft.command.PublishCmd.getDefaultInstance()).build();
-        assertThatThrownBy(() -> b.submitAll(List.of(put("a"), publish), System.nanoTime() + FAR, true))
+        assertThatThrownBy(() -> b.submitAll(List.of(put("a"), publish), System.nanoTime() + FAR))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(entries()).isEmpty();
         b.submit(put("b"), System.nanoTime() + FAR); // "a" was not left queued: it would travel with "b"

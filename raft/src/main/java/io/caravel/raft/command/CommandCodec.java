@@ -1,6 +1,7 @@
 package io.caravel.raft.command;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnsafeByteOperations;
 import io.caravel.raft.ClusterError;
@@ -30,6 +31,7 @@ import io.caravel.store.RangeRequest;
 import io.caravel.store.RangeResult;
 import io.caravel.store.TxnRequest;
 import io.caravel.store.TxnResult;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -155,11 +157,17 @@ public final class CommandCodec {
         };
     }
 
-    /** Parses a command from its log bytes. */
+    /**
+     * Parses a command from its log bytes. The command's byte fields share {@code data} instead of copying it
+     * (aliasing), so {@code data} must not change afterwards; {@link #decode} copies what it keeps.
+     */
     public static Command parseCommand(byte[] data) {
         try {
-            return Command.parseFrom(data);
-        } catch (InvalidProtocolBufferException e) {
+            // Aliasing needs an input protobuf knows to be immutable: a wrapped ByteString's, not a bare array's.
+            CodedInputStream in = UnsafeByteOperations.unsafeWrap(data).newCodedInput();
+            in.enableAliasing(true);
+            return Command.parseFrom(in);
+        } catch (IOException e) { // only InvalidProtocolBufferException: the input is an array
             throw new IllegalArgumentException("corrupt command: " + e.getMessage(), e);
         }
     }

@@ -69,6 +69,21 @@ class CommandCodecTest {
     }
 
     @Test
+    void decodedMutationsOwnTheirBytesThoughTheParsedCommandSharesTheLogs() {
+        PutRequest put = new PutRequest(Bytes.of("key"), Bytes.of("value"), 0, false, false, false);
+        byte[] wire = CommandCodec.encode(put).toByteArray();
+        Command parsed = CommandCodec.parseCommand(wire);
+        Mutation decoded = CommandCodec.decode(parsed);
+
+        java.util.Arrays.fill(wire, (byte) 0);
+
+        // the command aliases the log's bytes (no copy on parse) ...
+        assertThat(parsed.getPut().getValue().toStringUtf8()).isNotEqualTo("value");
+        // ... and the store's request does not: decode copied what it keeps
+        assertThat(decoded).isEqualTo(put);
+    }
+
+    @Test
     void resultsRoundTrip() {
         RangeResult range = new RangeResult(List.of(KV, KV.withoutValue()), true, 10, 12);
         List<MutationResult> all = List.of(

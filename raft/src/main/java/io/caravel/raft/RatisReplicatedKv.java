@@ -178,6 +178,8 @@ public final class RatisReplicatedKv implements ReplicatedKv {
     private static final int MAX_FORWARD_REPLY_BYTES = 256 << 20;
     private static final int READ_THREADS = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
     /** A follower's ReadIndex question to the leader: a read barrier, answered with the leader's round's index. */
+    /** Pause between tries of a linearizable read's index while no leader can be reached ({@link #readIndex}). */
+    private static final long READ_RETRY_MILLIS = 50;
     private static final Command READ_BARRIER = Command.newBuilder().setReadBarrier(ReadBarrierCmd.getDefaultInstance()).build();
 
     private final RaftNodeConfig config;
@@ -210,8 +212,11 @@ public final class RatisReplicatedKv implements ReplicatedKv {
     private final ScheduledExecutorService scheduler;
     /** Calls on the peer port other than the forwarding service's ({@link PeerCallExecutors}). */
     private final ExecutorService peerCalls = Executors.newCachedThreadPool(named("caravel-raft-peer-call"));
-    /** Lease queries to the leader not yet answered; {@link #close} fails them (their retries live on {@link #scheduler}). */
-    private final java.util.Set<CompletableFuture<QueryReply>> leaderQueries = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /**
+     * Lease queries to the leader and linearizable reads' indexes not yet established, whose next tries wait
+     * on {@link #scheduler}; {@link #close} fails them, as it drops those tries.
+     */
+    private final java.util.Set<CompletableFuture<?>> retrying = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ExecutorService compactor;
     private final AutoCompactor autoCompactor;
     private final AtomicBoolean compactionRunning = new AtomicBoolean();
@@ -706,7 +711,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         }
         // The index may be reached on Raft's apply thread or a gRPC thread: the read runs on the read pool.
         long deadline = System.nanoTime() + tuning.requestTimeout().toNanos();
-        return withDeadline(readIndex(), deadline, ClusterError.TIMEOUT).thenApplyAsync(v -> sm.withStore(read), reads);
+        return withDeadline(readIndex(deadline), deadline, ClusterError.TIMEOUT).thenApplyAsync(v -> sm.withStore(read), reads);
     }
 
     /**
@@ -714,10 +719,43 @@ public final class RatisReplicatedKv implements ReplicatedKv {
      * the index of a ReadIndex round begun after the call ({@link #readIndexRounds}). When the round fails
      * (this member's leader cannot confirm it leads, or a follower cannot reach a leader that can), the
      * read falls back to the next entry this member proposes ({@link #linearizableBarrier}), which a deposed
-     * leader cannot commit either. Completes on any thread (Raft's apply thread among them).
+     * leader cannot commit either. When both fail, as they do while the leader this member knows is dead
+     * and no other is elected yet, they are tried again every {@link #READ_RETRY_MILLIS} until
+     * {@code deadlineNanos}: a read waits out an election, as etcd's does, instead of failing within
+     * milliseconds of a leader's crash. Neither has an effect a second try would repeat (a round only asks;
+     * a barrier entry changes nothing). Completes on any thread (Raft's apply thread among them).
      */
-    private CompletableFuture<Void> readIndex() {
-        return readIndexOrEntry().thenCompose(sm::waitApplied);
+    private CompletableFuture<Void> readIndex(long deadlineNanos) {
+        CompletableFuture<Long> index = new CompletableFuture<>();
+        retrying.add(index);
+        index.whenComplete((i, e) -> retrying.remove(index));
+        readIndexAttempt(deadlineNanos, index);
+        return index.thenCompose(sm::waitApplied);
+    }
+
+    /** One try of {@link #readIndex}: completes {@code result}, or schedules the next try. */
+    private void readIndexAttempt(long deadlineNanos, CompletableFuture<Long> result) {
+        if (result.isDone()) { // failed by close
+            return;
+        }
+        readIndexOrEntry().whenComplete((index, err) -> {
+            if (err == null) {
+                result.complete(index);
+                return;
+            }
+            Throwable t = unwrap(err);
+            boolean stopped = closed.get() || (t instanceof ClusterException ce && ce.error() == ClusterError.STOPPED);
+            if (stopped || deadlineNanos - System.nanoTime() <= TimeUnit.MILLISECONDS.toNanos(READ_RETRY_MILLIS)) {
+                result.completeExceptionally(t);
+                return;
+            }
+            log.debug("read index not established ({}); trying again", String.valueOf(t));
+            try {
+                scheduler.schedule(() -> readIndexAttempt(deadlineNanos, result), READ_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                result.completeExceptionally(new ClusterException(ClusterError.STOPPED, closing));
+            }
+        });
     }
 
     /**
@@ -1208,8 +1246,8 @@ public final class RatisReplicatedKv implements ReplicatedKv {
             return CompletableFuture.failedFuture(ClusterError.STOPPED.exception());
         }
         CompletableFuture<QueryReply> result = new CompletableFuture<>();
-        leaderQueries.add(result);
-        result.whenComplete((r, e) -> leaderQueries.remove(result));
+        retrying.add(result);
+        result.whenComplete((r, e) -> retrying.remove(result));
         // the attempt fails it with STOPPED if close() ran before the add
         leaderQueryAttempt(q, System.nanoTime() + tuning.requestTimeout().toNanos(), null, result);
         return result;
@@ -1996,8 +2034,8 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         batcher.close();
         forwarder.close();
         scheduler.shutdownNow();
-        for (CompletableFuture<QueryReply> q : leaderQueries) {
-            q.completeExceptionally(ClusterError.STOPPED.exception());
+        for (CompletableFuture<?> f : retrying) {
+            f.completeExceptionally(ClusterError.STOPPED.exception());
         }
         compactor.shutdownNow();
         try {

@@ -152,10 +152,12 @@ class ThreeNodeIT {
             Thread writer = new Thread(() -> {
                 for (int i = 0; !stop.get(); i++) {
                     String key = String.format("kill/%06d", i);
+                    // a write sent before the kill may be acknowledged after it by the old leader: not a failover
+                    boolean sentAfterKill = killedAt.get() != 0;
                     try {
                         clients.get(i % clients.size()).getKVClient().put(b(key), b("v" + i)).get(5, TimeUnit.SECONDS);
                         acked.put(key, "v" + i);
-                        if (killedAt.get() != 0) {
+                        if (sentAfterKill) {
                             firstAckAfterKill.compareAndSet(0, System.nanoTime());
                         }
                     } catch (Exception e) {
@@ -177,6 +179,16 @@ class ThreeNodeIT {
             assertThat(acked).as("writes acknowledged before the kill (last error: %s)", lastError).isNotEmpty();
             killedAt.set(System.nanoTime());
             leader.kill9();
+            // A linearizable read sent to a follower before a new leader is elected waits for the election
+            // (within the request timeout) and then sees every write acknowledged before it was sent.
+            Map<String, String> ackedBeforeRead = new java.util.HashMap<>(acked);
+            long readSent = System.nanoTime();
+            var during = clients.get(0).getKVClient().get(b("kill/"), GetOption.builder().isPrefix(true).build())
+                    .get(15, TimeUnit.SECONDS);
+            Map<String, String> seen = new java.util.HashMap<>();
+            during.getKvs().forEach(x -> seen.put(x.getKey().toString(UTF_8), x.getValue().toString(UTF_8)));
+            assertThat(seen).as("a linearizable read during the election").containsAllEntriesOf(ackedBeforeRead);
+            double readWait = (System.nanoTime() - readSent) / 1e9;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (firstAckAfterKill.get() == 0 && System.nanoTime() < deadline) {
                 Thread.sleep(50);
@@ -193,7 +205,8 @@ class ThreeNodeIT {
             Map<String, String> stored = new java.util.HashMap<>();
             all.getKvs().forEach(x -> stored.put(x.getKey().toString(UTF_8), x.getValue().toString(UTF_8)));
             assertThat(stored).containsAllEntriesOf(acked);
-            System.out.printf("leader kill: %d acknowledged writes, failover %.2f s%n", acked.size(), failover);
+            System.out.printf("leader kill: %d acknowledged writes, failover %.2f s, a read sent at the kill answered after %.2f s%n",
+                    acked.size(), failover, readWait);
 
             // the old leader comes back and catches up
             leader.restart();

@@ -177,9 +177,9 @@ public final class RatisReplicatedKv implements ReplicatedKv {
     /** The largest reply a leader may send to a forwarded entry (a batch of txn replies can carry ranges). */
     private static final int MAX_FORWARD_REPLY_BYTES = 256 << 20;
     private static final int READ_THREADS = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
-    /** A follower's ReadIndex question to the leader: a read barrier, answered with the leader's round's index. */
     /** Pause between tries of a linearizable read's index while no leader can be reached ({@link #readIndex}). */
     private static final long READ_RETRY_MILLIS = 50;
+    /** A follower's ReadIndex question to the leader: a read barrier, answered with the leader's round's index. */
     private static final Command READ_BARRIER = Command.newBuilder().setReadBarrier(ReadBarrierCmd.getDefaultInstance()).build();
 
     private final RaftNodeConfig config;

@@ -177,8 +177,8 @@ public final class RatisReplicatedKv implements ReplicatedKv {
     /** The largest reply a leader may send to a forwarded entry (a batch of txn replies can carry ranges). */
     private static final int MAX_FORWARD_REPLY_BYTES = 256 << 20;
     private static final int READ_THREADS = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
-    /** Pause between tries of a linearizable read's index while no leader can be reached ({@link #readIndex}). */
-    private static final long READ_RETRY_MILLIS = 50;
+    /** Pause between tries of a lease query or a linearizable read's index ({@link #retries}). */
+    private static final long RETRY_PAUSE_MILLIS = 50;
     /** A follower's ReadIndex question to the leader: a read barrier, answered with the leader's round's index. */
     private static final Command READ_BARRIER = Command.newBuilder().setReadBarrier(ReadBarrierCmd.getDefaultInstance()).build();
 
@@ -212,11 +212,8 @@ public final class RatisReplicatedKv implements ReplicatedKv {
     private final ScheduledExecutorService scheduler;
     /** Calls on the peer port other than the forwarding service's ({@link PeerCallExecutors}). */
     private final ExecutorService peerCalls = Executors.newCachedThreadPool(named("caravel-raft-peer-call"));
-    /**
-     * Lease queries to the leader and linearizable reads' indexes not yet established, whose next tries wait
-     * on {@link #scheduler}; {@link #close} fails them, as it drops those tries.
-     */
-    private final java.util.Set<CompletableFuture<?>> retrying = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Lease queries to the leader and linearizable reads' indexes, tried again until their deadline. */
+    private final DeadlineRetries retries;
     private final ExecutorService compactor;
     private final AutoCompactor autoCompactor;
     private final AtomicBoolean compactionRunning = new AtomicBoolean();
@@ -259,6 +256,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         readPool.allowCoreThreadTimeOut(true);
         this.reads = readPool;
         this.scheduler = Executors.newScheduledThreadPool(2, named("caravel-raft-timer"));
+        this.retries = new DeadlineRetries(scheduler, RETRY_PAUSE_MILLIS);
         this.compactor = Executors.newSingleThreadExecutor(named("caravel-raft-compactor"));
         this.autoCompactor = new AutoCompactor(config, tuning);
     }
@@ -720,42 +718,13 @@ public final class RatisReplicatedKv implements ReplicatedKv {
      * (this member's leader cannot confirm it leads, or a follower cannot reach a leader that can), the
      * read falls back to the next entry this member proposes ({@link #linearizableBarrier}), which a deposed
      * leader cannot commit either. When both fail, as they do while the leader this member knows is dead
-     * and no other is elected yet, they are tried again every {@link #READ_RETRY_MILLIS} until
-     * {@code deadlineNanos}: a read waits out an election, as etcd's does, instead of failing within
-     * milliseconds of a leader's crash. Neither has an effect a second try would repeat (a round only asks;
-     * a barrier entry changes nothing). Completes on any thread (Raft's apply thread among them).
+     * and no other is elected yet, they are tried again ({@link #retries}) until {@code deadlineNanos}: a
+     * read waits out an election, as etcd's does, instead of failing within milliseconds of a leader's
+     * crash. Neither has an effect a second try would repeat (a round only asks; a barrier entry changes
+     * nothing). Completes on any thread (Raft's apply thread among them).
      */
     private CompletableFuture<Void> readIndex(long deadlineNanos) {
-        CompletableFuture<Long> index = new CompletableFuture<>();
-        retrying.add(index);
-        index.whenComplete((i, e) -> retrying.remove(index));
-        readIndexAttempt(deadlineNanos, index);
-        return index.thenCompose(sm::waitApplied);
-    }
-
-    /** One try of {@link #readIndex}: completes {@code result}, or schedules the next try. */
-    private void readIndexAttempt(long deadlineNanos, CompletableFuture<Long> result) {
-        if (result.isDone()) { // failed by close
-            return;
-        }
-        readIndexOrEntry().whenComplete((index, err) -> {
-            if (err == null) {
-                result.complete(index);
-                return;
-            }
-            Throwable t = unwrap(err);
-            boolean stopped = closed.get() || (t instanceof ClusterException ce && ce.error() == ClusterError.STOPPED);
-            if (stopped || deadlineNanos - System.nanoTime() <= TimeUnit.MILLISECONDS.toNanos(READ_RETRY_MILLIS)) {
-                result.completeExceptionally(t);
-                return;
-            }
-            log.debug("read index not established ({}); trying again", String.valueOf(t));
-            try {
-                scheduler.schedule(() -> readIndexAttempt(deadlineNanos, result), READ_RETRY_MILLIS, TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException closing) {
-                result.completeExceptionally(new ClusterException(ClusterError.STOPPED, closing));
-            }
-        });
+        return retries.run(deadlineNanos, this::readIndexOrEntry, failure -> failure).thenCompose(sm::waitApplied);
     }
 
     /**
@@ -1242,77 +1211,46 @@ public final class RatisReplicatedKv implements ReplicatedKv {
      * leadership moves.
      */
     private CompletableFuture<QueryReply> leaderQuery(Query q) {
-        if (closed.get()) {
-            return CompletableFuture.failedFuture(ClusterError.STOPPED.exception());
-        }
-        CompletableFuture<QueryReply> result = new CompletableFuture<>();
-        retrying.add(result);
-        result.whenComplete((r, e) -> retrying.remove(result));
-        // the attempt fails it with STOPPED if close() ran before the add
-        leaderQueryAttempt(q, System.nanoTime() + tuning.requestTimeout().toNanos(), null, result);
-        return result;
+        long deadline = System.nanoTime() + tuning.requestTimeout().toNanos();
+        return retries.run(deadline, () -> leaderQueryAttempt(q, deadline), last -> new ClusterException(
+                division.getInfo().getLeaderId() == null ? ClusterError.NO_LEADER : ClusterError.TIMEOUT, last));
     }
 
     /**
-     * One attempt of {@link #leaderQuery}. Nothing waits on a thread: a failed attempt (no leader
-     * known, an error, or a member that no longer leads answering {@code not_leader}) schedules the
-     * next one 50 ms later on the timer, until the deadline. {@code result} is completed on whatever
-     * thread delivered the reply (Ratis's): a caller that reads the store continues on the I/O executor.
+     * One try of {@link #leaderQuery}: fails when no leader is known, on an error, or when a member that no
+     * longer leads answers {@code not_leader}. Completes on whatever thread delivered the reply (Ratis's):
+     * a caller that reads the store continues on the I/O executor.
      */
-    private void leaderQueryAttempt(Query q, long deadline, Throwable last, CompletableFuture<QueryReply> result) {
-        if (result.isDone()) {
-            return;
-        }
+    private CompletableFuture<QueryReply> leaderQueryAttempt(Query q, long deadline) {
         if (closed.get()) {
-            result.completeExceptionally(ClusterError.STOPPED.exception());
-            return;
+            return CompletableFuture.failedFuture(ClusterError.STOPPED.exception());
         }
-        long remainingNanos = deadline - System.nanoTime();
-        if (remainingNanos <= 0) {
-            ClusterError error = division.getInfo().getLeaderId() == null ? ClusterError.NO_LEADER : ClusterError.TIMEOUT;
-            result.completeExceptionally(new ClusterException(error, last));
-            return;
-        }
-        CompletableFuture<RaftClientReply> attempt;
+        CompletableFuture<RaftClientReply> sent;
         if (division.getInfo().isLeader()) {
-            attempt = localRead(q);
+            sent = localRead(q);
         } else {
             RaftPeerId leader = division.getInfo().getLeaderId();
             if (leader == null) {
-                retryLeaderQuery(q, deadline, last, result);
-                return;
+                return CompletableFuture.failedFuture(ClusterError.NO_LEADER.exception());
             }
-            attempt = client.async().sendReadOnly(Message.valueOf(KvStateMachine.wrap(q.toByteArray())), leader);
+            sent = client.async().sendReadOnly(Message.valueOf(KvStateMachine.wrap(q.toByteArray())), leader);
         }
-        attempt.orTimeout(remainingNanos, TimeUnit.NANOSECONDS).whenComplete((reply, error) -> {
-            Throwable failure = error;
-            if (failure == null && reply.isSuccess()) {
-                try {
-                    QueryReply r = QueryReply.parseFrom(reply.getMessage().getContent().toByteArray());
-                    if (!r.getNotLeader()) {
-                        result.complete(r);
-                        return;
-                    }
-                } catch (IOException e) {
-                    failure = e;
-                }
-            } else if (failure == null) {
-                failure = reply.getException();
+        return sent.orTimeout(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS).thenApply(reply -> {
+            if (!reply.isSuccess()) {
+                throw new CompletionException(reply.getException() != null ? reply.getException()
+                        : new IllegalStateException("lease query refused without a reason"));
             }
-            retryLeaderQuery(q, deadline, failure != null ? failure : last, result);
+            QueryReply r;
+            try {
+                r = QueryReply.parseFrom(reply.getMessage().getContent().toByteArray());
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+            if (r.getNotLeader()) {
+                throw ClusterError.NOT_LEADER.exception();
+            }
+            return r;
         });
-    }
-
-    /** Schedules the next attempt of a lease query in 50 ms; fails it if this member is closing. */
-    private void retryLeaderQuery(Query q, long deadline, Throwable last, CompletableFuture<QueryReply> result) {
-        if (result.isDone()) {
-            return;
-        }
-        try {
-            scheduler.schedule(() -> leaderQueryAttempt(q, deadline, last, result), 50, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException closing) {
-            result.completeExceptionally(new ClusterException(ClusterError.STOPPED, closing));
-        }
     }
 
     /**
@@ -2034,9 +1972,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         batcher.close();
         forwarder.close();
         scheduler.shutdownNow();
-        for (CompletableFuture<?> f : retrying) {
-            f.completeExceptionally(ClusterError.STOPPED.exception());
-        }
+        retries.close();
         compactor.shutdownNow();
         try {
             if (client != null) {

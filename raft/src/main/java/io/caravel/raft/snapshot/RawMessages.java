@@ -50,7 +50,8 @@ public final class RawMessages {
 
     /**
      * Everything left in {@code stream}: read straight into an array of the announced size when the stream
-     * is a {@link KnownLength} one (whose {@code available()} is the exact remainder), else in chunks.
+     * is a {@link KnownLength} one (whose {@code available()} is the exact remainder), else in chunks. A
+     * stream that ends before or goes on past its announced length fails: its message is not what was sent.
      */
     static byte[] readFully(InputStream stream) throws IOException {
         if (!(stream instanceof KnownLength)) {
@@ -61,17 +62,10 @@ public final class RawMessages {
         if (read < out.length) {
             throw new IOException("message ended after " + read + " of its " + out.length + " bytes");
         }
-        int next = stream.read();
-        if (next < 0) {
-            return out;
+        if (stream.read() >= 0) {
+            throw new IOException("message longer than its " + out.length + " bytes");
         }
-        // More than announced (not gRPC's streams): keep it all rather than lose the rest.
-        byte[] rest = stream.readAllBytes();
-        byte[] all = new byte[out.length + 1 + rest.length];
-        System.arraycopy(out, 0, all, 0, out.length);
-        all[out.length] = (byte) next;
-        System.arraycopy(rest, 0, all, out.length + 1, rest.length);
-        return all;
+        return out;
     }
 
     /** An outgoing message: its length known, and drained into gRPC's framer without a copy of our own. */

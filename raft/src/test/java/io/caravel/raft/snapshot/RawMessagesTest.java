@@ -58,9 +58,12 @@ class RawMessagesTest {
     }
 
     @Test
-    void aMessageLongerThanAnnouncedIsNotCutShort() {
-        byte[] value = bytes(10_000);
-        assertThat(RawMessages.BYTES.parse(new Announcing(value, 4_000))).isEqualTo(value);
+    void aMessageLongerThanAnnouncedFailsAsInternal() {
+        InputStream longer = new Announcing(bytes(10_000), 4_000);
+        assertThatThrownBy(() -> RawMessages.BYTES.parse(longer))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL))
+                .hasRootCauseMessage("message longer than its 4000 bytes");
     }
 
     /** A stream claiming a length of its own choosing. */

@@ -50,20 +50,19 @@ class RawMessagesTest {
 
     @Test
     void aMessageShorterThanAnnouncedFailsAsInternal() {
-        InputStream shorter = new Announcing(bytes(100), 150);
-        assertThatThrownBy(() -> RawMessages.BYTES.parse(shorter))
-                .isInstanceOfSatisfying(StatusRuntimeException.class,
-                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL))
-                .hasRootCauseMessage("message ended after 100 of its 150 bytes");
+        assertFailsAsInternal(new Announcing(bytes(100), 150), "message ended after 100 of its 150 bytes");
     }
 
     @Test
     void aMessageLongerThanAnnouncedFailsAsInternal() {
-        InputStream longer = new Announcing(bytes(10_000), 4_000);
-        assertThatThrownBy(() -> RawMessages.BYTES.parse(longer))
+        assertFailsAsInternal(new Announcing(bytes(10_000), 4_000), "message longer than its 4000 bytes");
+    }
+
+    private static void assertFailsAsInternal(InputStream message, String why) {
+        assertThatThrownBy(() -> RawMessages.BYTES.parse(message))
                 .isInstanceOfSatisfying(StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL))
-                .hasRootCauseMessage("message longer than its 4000 bytes");
+                .hasRootCauseMessage(why);
     }
 
     /** A stream claiming a length of its own choosing. */

@@ -154,24 +154,6 @@ public final class RatisReplicatedKv implements ReplicatedKv {
     /** The version reported in status (the etcd API version this store speaks). */
     public static final String VERSION = "3.5.0";
     private static final String IDENTITY_FILE = "member.properties";
-    private static final TimeDuration CLIENT_RPC_TIMEOUT = TimeDuration.valueOf(3, TimeUnit.SECONDS);
-    private static final int CLIENT_MAX_ATTEMPTS = 20;
-    private static final TimeDuration CLIENT_RETRY_SLEEP = TimeDuration.valueOf(150, TimeUnit.MILLISECONDS);
-    /**
-     * The longest this member's Raft client keeps resending one request ({@link #retryPolicy}): every
-     * attempt's timeout and the sleep after it, about 63 s.
-     */
-    static final Duration CLIENT_TOTAL_RETRY_TIME = Duration.ofMillis(
-            CLIENT_MAX_ATTEMPTS * (CLIENT_RPC_TIMEOUT.toLong(TimeUnit.MILLISECONDS) + CLIENT_RETRY_SLEEP.toLong(TimeUnit.MILLISECONDS)));
-    /**
-     * Retry cache expiry: twice the client's total retry time, so that a resend always finds the entry of
-     * the call it repeats (Ratis requires it to be longer, RATIS-1873), and no longer. Every member holds
-     * every applied entry's reply in the cache for this long, about 700 bytes of heap each (the reply and
-     * Ratis's commit information), and all of it outlives the young generation: at the earlier 10 minutes a
-     * member under load held over 100,000 of them, some 80 MB of its 256 MiB heap, and its collector worked
-     * ever harder as they filled the old generation (docs/benchmarks.md, seventeenth run).
-     */
-    static final Duration RETRY_CACHE_EXPIRY = CLIENT_TOTAL_RETRY_TIME.multipliedBy(2);
     private static final int IO_THREADS = 128;
     private static final String RATIS_PROPERTY_PREFIX = "caravel.ratis.";
     /** The largest reply a leader may send to a forwarded entry (a batch of txn replies can carry ranges). */
@@ -230,7 +212,10 @@ public final class RatisReplicatedKv implements ReplicatedKv {
     /** Where this member's own requests enter Ratis: the division itself ({@link #submitLocally}). */
     private RaftClientAsynchronousProtocol localEntry;
     private KvStateMachine sm;
+    /** Sends entries (when no leader is known or the one called refused) and lease queries: {@link ClientRetryPolicies#entries}. */
     private RaftClient client;
+    /** Changes the configuration and transfers leadership: {@link ClientRetryPolicies#admin}. */
+    private RaftClient adminClient;
     private volatile boolean published;
     /** A publish proposal is in flight (only the scheduler thread starts one). */
     private volatile boolean publishing;
@@ -357,15 +342,8 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         division = server.getDivision(groupId);
         localEntry = division instanceof RaftClientAsynchronousProtocol direct ? direct : server;
 
-        RaftProperties cp = new RaftProperties();
-        RaftConfigKeys.Rpc.setType(cp, SupportedRpcType.GRPC);
-        RaftClientConfigKeys.Rpc.setRequestTimeout(cp, CLIENT_RPC_TIMEOUT);
-        client = RaftClient.newBuilder()
-                .setProperties(cp)
-                .setRaftGroup(RaftGroup.valueOf(groupId, clientPeers()))
-                .setClientId(ClientId.randomId())
-                .setRetryPolicy(retryPolicy())
-                .build();
+        client = newClient(ClientRetryPolicies.entries());
+        adminClient = newClient(ClientRetryPolicies.admin());
 
         long tick = Math.max(10, tuning.leaseTick().toMillis());
         scheduler.scheduleWithFixedDelay(safely(this::leaseTick), tick, tick, TimeUnit.MILLISECONDS);
@@ -415,7 +393,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(config.electionTimeoutMax().toMillis(), TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(Math.max(3000, config.electionTimeoutMax().toMillis() * 2), TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
-        RaftServerConfigKeys.RetryCache.setExpiryTime(p, TimeDuration.valueOf(RETRY_CACHE_EXPIRY.toMillis(), TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.RetryCache.setExpiryTime(p, TimeDuration.valueOf(ClientRetryPolicies.RETRY_CACHE_EXPIRY.toMillis(), TimeUnit.MILLISECONDS));
         // Snapshots: every snapshotCount applied entries; the snapshot is the live store made durable.
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, Math.max(1, config.snapshotCount()));
@@ -460,13 +438,17 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         return p;
     }
 
-    /**
-     * A bounded client retry policy (Ratis's default retries forever). Worst case total:
-     * {@link #CLIENT_TOTAL_RETRY_TIME}, half the retry cache expiry, so a resent write always hits the
-     * retry cache rather than being applied twice.
-     */
-    private static RetryPolicy retryPolicy() {
-        return RetryPolicies.retryUpToMaximumCountWithFixedSleep(CLIENT_MAX_ATTEMPTS, CLIENT_RETRY_SLEEP);
+    /** A Ratis client of this member's group with a random client id (call ids never collide with an earlier process's). */
+    private RaftClient newClient(RetryPolicy policy) {
+        RaftProperties cp = new RaftProperties();
+        RaftConfigKeys.Rpc.setType(cp, SupportedRpcType.GRPC);
+        RaftClientConfigKeys.Rpc.setRequestTimeout(cp, ClientRetryPolicies.ATTEMPT_TIMEOUT);
+        return RaftClient.newBuilder()
+                .setProperties(cp)
+                .setRaftGroup(RaftGroup.valueOf(groupId, clientPeers()))
+                .setClientId(ClientId.randomId())
+                .setRetryPolicy(policy)
+                .build();
     }
 
     private void loadOrCreateIdentity(Path dataDir, boolean fresh) throws IOException {
@@ -1610,7 +1592,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
                 .setListenersInNewConf(to.listeners())
                 .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET)
                 .build();
-        return client.admin().setConfiguration(args);
+        return adminClient.admin().setConfiguration(args);
     }
 
     /**
@@ -1813,7 +1795,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
                 return;
             }
             try {
-                RaftClientReply r = client.admin().transferLeadership(RaftPeerId.valueOf(MemberIds.peerId(targetId)),
+                RaftClientReply r = adminClient.admin().transferLeadership(RaftPeerId.valueOf(MemberIds.peerId(targetId)),
                         tuning.requestTimeout().toMillis());
                 if (!r.isSuccess()) {
                     throw new ClusterException(ClusterError.TIMEOUT, r.getException());
@@ -1974,12 +1956,14 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         scheduler.shutdownNow();
         retries.close();
         compactor.shutdownNow();
-        try {
-            if (client != null) {
-                client.close();
+        for (RaftClient c : new RaftClient[] {client, adminClient}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (IOException | RuntimeException e) {
+                log.warn("closing a Raft client failed: {}", e.toString());
             }
-        } catch (IOException | RuntimeException e) {
-            log.warn("closing the Raft client failed: {}", e.toString());
         }
         try {
             if (server != null) {

@@ -62,11 +62,11 @@ class ResendAfterRestartIT {
         try (MiniCluster c = singleNode(dir, RaftTuning.defaults().logRetention())) {
             TimeDuration expiry = RaftServerConfigKeys.RetryCache.expiryTime(c.kv(0).raftServerForTests().getProperties());
             assertThat(Duration.ofMillis(expiry.toLong(TimeUnit.MILLISECONDS))).as("the running server's setting")
-                    .isEqualTo(RatisReplicatedKv.RETRY_CACHE_EXPIRY)
-                    .as("longer than the client resends (RATIS-1873)").isGreaterThan(RatisReplicatedKv.CLIENT_TOTAL_RETRY_TIME)
+                    .isEqualTo(ClientRetryPolicies.RETRY_CACHE_EXPIRY)
+                    .as("longer than the client resends (RATIS-1873)").isGreaterThan(ClientRetryPolicies.ENTRY_TOTAL_RETRY_TIME)
                     .as("every member holds every applied entry's reply this long").isLessThanOrEqualTo(Duration.ofMinutes(3));
             assertThat(RaftTuning.defaults().logRetention()).as("a restarted member replays every call a client may resend")
-                    .isGreaterThan(RatisReplicatedKv.CLIENT_TOTAL_RETRY_TIME);
+                    .isGreaterThan(ClientRetryPolicies.ENTRY_TOTAL_RETRY_TIME);
         }
     }
 

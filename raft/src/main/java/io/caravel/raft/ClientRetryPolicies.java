@@ -48,8 +48,9 @@ final class ClientRetryPolicies {
     /**
      * Ratis's retry-cache expiry: twice {@link #ENTRY_TOTAL_RETRY_TIME} (about 26 s). A member holds every
      * applied entry's reply this long, some 700 bytes of heap each, all of it promoted to the old generation:
-     * at 126 s (the earlier 20-attempt window) that was some 44 MB of a loaded member's 256 MiB heap, and at
-     * 10 minutes 80 MB (docs/benchmarks.md, seventeenth and twenty-second runs).
+     * at 10 minutes that was 80 MB of a loaded member's 256 MiB heap; going from 126 s (the earlier 20-attempt
+     * window) to this left about 10 MB less heap after each young collection (docs/benchmarks.md, seventeenth
+     * and twenty-third runs).
      */
     static final Duration RETRY_CACHE_EXPIRY = ENTRY_TOTAL_RETRY_TIME.multipliedBy(2);
     /** Attempts of a configuration change or leadership transfer. */

@@ -13,12 +13,21 @@ import org.apache.ratis.util.TimeDuration;
  *
  * <p>Two clients, two policies:
  * <ul>
- *   <li>{@link #entries()}, for entries and lease queries ({@code RaftClient.io().send},
- *       {@code async().sendReadOnly}): a resend every {@link #RETRY_SLEEP} for as long as the request is
- *       younger than {@link #ENTRY_RESEND_WINDOW}, however quickly each attempt fails (a refused connection
- *       or a {@code NotLeaderException} during an election fails at once). Bounded by the request's age, so
- *       an election is waited out however many attempts it takes, and the worst case is a fixed time,
- *       {@link #ENTRY_TOTAL_RETRY_TIME}.</li>
+ *   <li>{@link #member()}, the client that sends a member's entries when no leader is known or the one called
+ *       refused ({@code RaftClient.io().send}) and its lease queries ({@code async().sendReadOnly}).
+ *       <ul>
+ *         <li>An entry (a WRITE request) is resent every {@link #RETRY_SLEEP} for as long as it is younger than
+ *             {@link #ENTRY_RESEND_WINDOW}, however quickly each attempt fails (a refused connection or a
+ *             {@code NotLeaderException} during an election fails at once). Bounded by the request's age, so an
+ *             election is waited out however many attempts it takes, and the worst case is a fixed time,
+ *             {@link #ENTRY_TOTAL_RETRY_TIME}.</li>
+ *         <li>A lease query (a READ request) is never resent by Ratis: it is addressed to one member, the
+ *             leader this member knew when it was sent, and Ratis would resend it to that member only, dead or
+ *             deposed. Caravel tries a failed query again itself ({@code RatisReplicatedKv.leaderQuery},
+ *             {@link DeadlineRetries}), each try to the leader known at that moment.</li>
+ *         <li>No other request type is sent through it; any would get no resend either (Ratis's default for a
+ *             type without a policy is to resend forever without a pause).</li>
+ *       </ul></li>
  *   <li>{@link #admin()}, for configuration changes and leadership transfers ({@code RaftClient.admin()}):
  *       20 attempts, as long as a learner's catching up or an election under faults may take (about 63 s).
  *       Neither request is in Ratis's retry cache's care: a configuration change is a compare-and-set that a
@@ -36,7 +45,7 @@ final class ClientRetryPolicies {
     static final TimeDuration ATTEMPT_TIMEOUT = TimeDuration.valueOf(3, TimeUnit.SECONDS);
     /** Pause before a resend. */
     static final TimeDuration RETRY_SLEEP = TimeDuration.valueOf(150, TimeUnit.MILLISECONDS);
-    /** An entry or lease query is resent only while it is younger than this. */
+    /** An entry is resent only while it is younger than this. */
     static final Duration ENTRY_RESEND_WINDOW = Duration.ofSeconds(10);
     /**
      * The longest one entry's resends go on: an attempt may begin (after the pause) just inside the window
@@ -60,13 +69,15 @@ final class ClientRetryPolicies {
     }
 
     /** The policy of the client that sends entries and lease queries: see the class comment. */
-    static RetryPolicy entries() {
-        RetryPolicy resend = RetryPolicies.retryForeverWithSleep(RETRY_SLEEP);
+    static RetryPolicy member() {
         TimeDuration window = TimeDuration.valueOf(ENTRY_RESEND_WINDOW.toMillis(), TimeUnit.MILLISECONDS);
-        RequestTypeDependentRetryPolicy.Builder b = RequestTypeDependentRetryPolicy.newBuilder();
-        // Every request type, so that none falls back to Ratis's default for an unlisted type (forever, no sleep).
+        RequestTypeDependentRetryPolicy.Builder b = RequestTypeDependentRetryPolicy.newBuilder()
+                .setRetryPolicy(TypeCase.WRITE, RetryPolicies.retryForeverWithSleep(RETRY_SLEEP))
+                .setTimeout(TypeCase.WRITE, window);
         for (TypeCase type : TypeCase.values()) {
-            b.setRetryPolicy(type, resend).setTimeout(type, window);
+            if (type != TypeCase.WRITE) {
+                b.setRetryPolicy(type, RetryPolicies.noRetry()); // the builder refuses a second policy for a type
+            }
         }
         return b.build();
     }

@@ -212,7 +212,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
     /** Where this member's own requests enter Ratis: the division itself ({@link #submitLocally}). */
     private RaftClientAsynchronousProtocol localEntry;
     private KvStateMachine sm;
-    /** Sends entries (when no leader is known or the one called refused) and lease queries: {@link ClientRetryPolicies#entries}. */
+    /** Sends entries (when no leader is known or the one called refused) and lease queries: {@link ClientRetryPolicies#member}. */
     private RaftClient client;
     /** Changes the configuration and transfers leadership: {@link ClientRetryPolicies#admin}. */
     private RaftClient adminClient;
@@ -342,7 +342,7 @@ public final class RatisReplicatedKv implements ReplicatedKv {
         division = server.getDivision(groupId);
         localEntry = division instanceof RaftClientAsynchronousProtocol direct ? direct : server;
 
-        client = newClient(ClientRetryPolicies.entries());
+        client = newClient(ClientRetryPolicies.member());
         adminClient = newClient(ClientRetryPolicies.admin());
 
         long tick = Math.max(10, tuning.leaseTick().toMillis());

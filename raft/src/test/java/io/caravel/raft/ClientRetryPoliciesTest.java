@@ -35,7 +35,7 @@ class ClientRetryPoliciesTest {
 
     @Test
     void anEntryIsResentAfterThePauseHoweverManyQuickFailuresAnElectionCauses() {
-        RetryPolicy p = ClientRetryPolicies.entries();
+        RetryPolicy p = ClientRetryPolicies.member();
         for (int attempt : new int[] {1, 20, 60}) {
             RetryPolicy.Action a = p.handleAttemptFailure(failure(RaftClientRequest.writeRequestType(), attempt,
                     attempt * 150L / 10, new ConnectException("refused")));
@@ -46,14 +46,22 @@ class ClientRetryPoliciesTest {
 
     @Test
     void anEntryOlderThanTheWindowIsNotResentAgain() {
-        RetryPolicy p = ClientRetryPolicies.entries();
+        RetryPolicy p = ClientRetryPolicies.member();
         long window = ClientRetryPolicies.ENTRY_RESEND_WINDOW.toMillis();
         assertThat(p.handleAttemptFailure(failure(RaftClientRequest.writeRequestType(), 3, window - 2_000,
                 new TimeoutIOException("attempt timed out"))).shouldRetry()).as("inside the window").isTrue();
         assertThat(p.handleAttemptFailure(failure(RaftClientRequest.writeRequestType(), 3, window + 1_000,
                 new TimeoutIOException("attempt timed out"))).shouldRetry()).as("past the window").isFalse();
-        assertThat(p.handleAttemptFailure(failure(RaftClientRequest.readRequestType(), 3, window + 1_000,
-                new IOException("x"))).shouldRetry()).as("a lease query, past the window").isFalse();
+    }
+
+    /** A lease query is addressed to one member; Caravel tries it again itself, against the leader it knows then. */
+    @Test
+    void aLeaseQueryIsNeverResentByRatis() {
+        RetryPolicy p = ClientRetryPolicies.member();
+        assertThat(p.handleAttemptFailure(failure(RaftClientRequest.readRequestType(), 1, 10,
+                new ConnectException("refused"))).shouldRetry()).as("a young lease query").isFalse();
+        assertThat(p.handleAttemptFailure(failure(RaftClientRequest.staleReadRequestType(0), 1, 10,
+                new IOException("x"))).shouldRetry()).as("a type the member never sends").isFalse();
     }
 
     @Test

@@ -116,6 +116,26 @@ class LeaseIT {
         }
     }
 
+    /**
+     * A keep-alive through a follower sent right after the leader stops, while the follower still names the
+     * stopped member as leader, is answered by the next leader within its deadline: each try goes to the
+     * leader the follower knows at that moment, so the tries after the election reach the new one (a Ratis
+     * client resending one try to the stopped member would hold it there until the deadline).
+     */
+    @Test
+    void aKeepAliveThroughAFollowerRightAfterTheLeaderStopsIsAnsweredByTheNextLeader() {
+        try (MiniCluster c = MiniCluster.start(3, dir)) {
+            int leader = c.awaitLeader();
+            int follower = (leader + 1) % 3;
+            long id = await(c.kv(follower).leaseGrant(0, 30)).lease().id();
+            c.stop(leader);
+            long sent = System.nanoTime();
+            assertThat(await(c.kv(follower).leaseKeepAlive(id))).isEqualTo(30);
+            assertThat(Duration.ofNanos(System.nanoTime() - sent)).as("answered before the 10 s request timeout")
+                    .isLessThan(RaftTuning.defaults().requestTimeout());
+        }
+    }
+
     @Test
     void aLeaderCutOffFromItsFollowersRenewsNoLease() {
         try (MiniCluster c = MiniCluster.start(3, dir, RaftTuning.defaults().withRequestTimeout(Duration.ofSeconds(3)), x -> x)) {

@@ -1,5 +1,7 @@
 package io.caravel.raft;
 
+import static io.caravel.raft.Failures.unwrap;
+
 import io.caravel.raft.command.AlarmCmd;
 import io.caravel.raft.command.BatchReply;
 import io.caravel.raft.command.Command;
@@ -839,13 +841,6 @@ public final class RatisReplicatedKv implements ReplicatedKv {
                 .setMessage(Message.valueOf(KvStateMachine.wrap(payload)))
                 .setType(type)
                 .build();
-    }
-
-    private static Throwable unwrap(Throwable t) {
-        while ((t instanceof CompletionException || t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
     }
 
     // ---- writes ---------------------------------------------------------------------------------
